@@ -1,0 +1,69 @@
+/** The bench runner's model: a scenario measures our figure and its baseline in the same run. */
+import type { BlobServiceClient } from '@azure/storage-blob';
+
+export interface BenchContext {
+  /** A connection string for the bench's own Azurite. */
+  connectionString: string;
+  service: BlobServiceClient;
+  /** A fresh container name. */
+  container(tag: string): string;
+  log(message: string): void;
+}
+
+export interface Measurement {
+  ours: number;
+  baseline: number;
+}
+
+export interface Scenario {
+  name: string;
+  /** Unit of both figures, e.g. `MiB/s` or `ms`. */
+  unit: string;
+  /** Throughputs are better high; times are better low. */
+  better: 'higher' | 'lower';
+  /** What "ours" and "baseline" are. */
+  ours: string;
+  baseline: string;
+  /** The target, in words, e.g. `≥ 0.8×`. */
+  target?: string;
+  rounds?: number;
+  /** Runs once before the rounds; what it returns is passed to every round. */
+  setup?(ctx: BenchContext): Promise<unknown>;
+  /** One round: both figures, measured back to back. */
+  round(ctx: BenchContext, state: unknown): Promise<Measurement>;
+  teardown?(ctx: BenchContext, state: unknown): Promise<void>;
+}
+
+export interface Result {
+  scenario: Scenario;
+  ours: number;
+  baseline: number;
+  /** ours/baseline for throughputs, baseline/ours for times: above 1 means we are better. */
+  ratio: number;
+  rounds: number;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+}
+
+/** Milliseconds taken by `fn`. */
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** Runs `fn` over `items` with at most `limit` at once. */
+export async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench [-- --only <substring>] [-- --rounds N]`: starts its own Azurite, runs the named
+ * scenarios, prints scenario / ours / baseline / ratio (medians), and writes docs/benchmarks.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { startAzurite } from '../src/host/azurite.js';
+import { median, type BenchContext, type Result, type Scenario } from './harness.js';
+import { storageScenarios } from './scenarios/storage.js';
+
+const scenarios: Scenario[] = [...storageScenarios];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function fmt(n: number): string {
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+function table(results: Result[]): string {
+  const rows = results.map((r) => [
+    r.scenario.name,
+    `${fmt(r.ours)} ${r.scenario.unit}`,
+    `${fmt(r.baseline)} ${r.scenario.unit}`,
+    `${r.ratio.toFixed(2)}×`,
+    r.scenario.target ?? '',
+    `${r.scenario.ours} vs ${r.scenario.baseline}`,
+  ]);
+  const head = ['scenario', 'ours', 'baseline', 'ratio (>1 = ours better)', 'target', 'what is compared'];
+  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: number): Promise<Result> {
+  const state = await s.setup?.(ctx);
+  const rounds = roundsOverride ?? s.rounds ?? 5;
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const m = await s.round(ctx, state);
+    ours.push(m.ours);
+    base.push(m.baseline);
+    ctx.log(
+      `  round ${i + 1}/${rounds}: ours ${fmt(m.ours)} ${s.unit}, baseline ${fmt(m.baseline)} ${s.unit}`,
+    );
+  }
+  await s.teardown?.(ctx, state);
+  const o = median(ours);
+  const b = median(base);
+  return { scenario: s, ours: o, baseline: b, ratio: s.better === 'higher' ? o / b : b / o, rounds };
+}
+
+async function main(): Promise<void> {
+  const only = arg('only');
+  const rounds = arg('rounds') === undefined ? undefined : Number(arg('rounds'));
+  const chosen = scenarios.filter((s) => only === undefined || s.name.includes(only));
+  if (chosen.length === 0)
+    throw new Error(`no scenario matches "${only}"; scenarios: ${scenarios.map((s) => s.name).join('; ')}`);
+  const azurite = await startAzurite();
+  const ctx: BenchContext = {
+    connectionString: azurite.connectionString,
+    service: BlobServiceClient.fromConnectionString(azurite.connectionString),
+    container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
+    log: (m) => process.stderr.write(`${m}\n`),
+  };
+  const results: Result[] = [];
+  try {
+    for (const s of chosen) {
+      ctx.log(`▶ ${s.name}`);
+      results.push(await runScenario(s, ctx, rounds));
+    }
+  } finally {
+    await azurite.stop();
+  }
+  const out = table(results);
+  process.stdout.write(`\n${out}\n`);
+  const doc = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (do not edit by hand; the figures of the last full run).',
+    'Every scenario measures our figure and its baseline in the same run against the same Azurite, and',
+    'reports medians over its rounds; only the ratio is meaningful on a noisy machine.',
+    '',
+    `Last run: ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${only === undefined ? '' : `, only "${only}"`}.`,
+    '',
+    out,
+    '',
+  ].join('\n');
+  const file = path.join(
+    process.cwd(),
+    'docs',
+    only === undefined ? 'benchmarks.md' : 'benchmarks-partial.md',
+  );
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, doc);
+  process.stderr.write(`results written to ${path.relative(process.cwd(), file)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,303 @@
+import { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { BlobItem, BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import type {
+  AppendOutcome,
+  BlobProps,
+  BlobStore,
+  ListOptions,
+  ListPage,
+  ReadResult,
+  UpdateResult,
+  Versioned,
+} from './blobStore.js';
+import { isNotFound, serviceCode, StorageError, toStorageError } from './errors.js';
+
+/** Attempts a read-modify-write makes before it reports a conflict. */
+const UPDATE_ATTEMPTS = 12;
+
+function propsOf(
+  name: string,
+  p: {
+    contentLength?: number;
+    etag?: string;
+    lastModified?: Date;
+    contentType?: string;
+    blobType?: string;
+    blobCommittedBlockCount?: number;
+    metadata?: Record<string, string>;
+  },
+): BlobProps {
+  return {
+    name,
+    size: p.contentLength ?? 0,
+    etag: p.etag ?? '',
+    lastModified: p.lastModified ?? new Date(0),
+    ...(p.contentType !== undefined && { contentType: p.contentType }),
+    ...(p.blobType !== undefined && { blobType: p.blobType as BlobProps['blobType'] }),
+    ...(p.blobCommittedBlockCount !== undefined && { committedBlockCount: p.blobCommittedBlockCount }),
+    metadata: p.metadata ?? {},
+  };
+}
+
+function itemProps(item: BlobItem): BlobProps {
+  return propsOf(item.name, { ...item.properties, ...(item.metadata && { metadata: item.metadata }) });
+}
+
+/** Azure Blob Storage (and Azurite) behind the BlobStore interface. */
+export class AzureBlobStore implements BlobStore {
+  private readonly client: ContainerClient;
+  private ready: Promise<void> | undefined;
+
+  constructor(
+    service: BlobServiceClient,
+    readonly container: string,
+  ) {
+    this.client = service.getContainerClient(container);
+  }
+
+  /** Creates the container once per process; a deleted container is recreated on the next write. */
+  private ensure(): Promise<void> {
+    this.ready ??= this.client.createIfNotExists().then(
+      () => undefined,
+      (err: unknown) => {
+        this.ready = undefined;
+        throw toStorageError(err, `create container ${this.container}`);
+      },
+    );
+    return this.ready;
+  }
+
+  /** Runs a write; if the container vanished underneath us, recreates it and tries once more. */
+  private async write<T>(what: string, op: () => Promise<T>): Promise<T> {
+    await this.ensure();
+    try {
+      return await op();
+    } catch (err) {
+      if (serviceCode(err) !== 'ContainerNotFound') throw err;
+      this.ready = undefined;
+      await this.ensure();
+      try {
+        return await op();
+      } catch (again) {
+        throw toStorageError(again, what);
+      }
+    }
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.client.getProperties({ abortSignal: signal });
+    } catch (err) {
+      if (isNotFound(err)) return; // the service answered; the container comes on first use
+      throw toStorageError(err, 'ping storage');
+    }
+  }
+
+  async properties(name: string): Promise<BlobProps | null> {
+    try {
+      return propsOf(name, await this.client.getBlobClient(name).getProperties());
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw toStorageError(err, `read properties of ${name}`);
+    }
+  }
+
+  async createAppendBlob(
+    name: string,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<boolean> {
+    return this.write(`create ${name}`, async () => {
+      try {
+        await this.client.getAppendBlobClient(name).create({
+          conditions: { ifNoneMatch: '*' },
+          blobHTTPHeaders: { blobContentType: contentType },
+          ...(metadata && { metadata }),
+        });
+        return true;
+      } catch (err) {
+        const code = serviceCode(err);
+        if (code === 'BlobAlreadyExists' || code === 'ConditionNotMet') return false;
+        if (code === 'ContainerNotFound') throw err;
+        throw toStorageError(err, `create ${name}`);
+      }
+    });
+  }
+
+  async appendAt(name: string, position: number, data: Uint8Array): Promise<AppendOutcome> {
+    try {
+      const r = await this.client
+        .getAppendBlobClient(name)
+        .appendBlock(data, data.byteLength, { conditions: { appendPosition: position } });
+      return {
+        ok: true,
+        etag: r.etag ?? '',
+        length: position + data.byteLength,
+        committedBlockCount: r.blobCommittedBlockCount ?? 0,
+      };
+    } catch (err) {
+      const code = serviceCode(err);
+      if (code === 'AppendPositionConditionNotMet') return { ok: false, reason: 'position' };
+      if (isNotFound(err)) return { ok: false, reason: 'missing' };
+      throw toStorageError(err, `append to ${name}`);
+    }
+  }
+
+  async read(name: string, offset = 0, count?: number): Promise<ReadResult | null> {
+    try {
+      const r = await this.client.getBlobClient(name).download(offset, count);
+      const body = r.readableStreamBody;
+      if (body === undefined) throw new StorageError('other', `read ${name}: no body in the answer`);
+      const props = propsOf(name, { ...r, contentLength: blobSize(r.contentRange, r.contentLength) });
+      return { props, body, offset, count: r.contentLength ?? 0 };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      if ((err as { statusCode?: number }).statusCode === 416) {
+        const props = await this.properties(name);
+        if (props === null) return null;
+        return { props, body: emptyStream(), offset, count: 0 };
+      }
+      throw toStorageError(err, `read ${name}`);
+    }
+  }
+
+  async readText(name: string): Promise<Versioned | null> {
+    try {
+      // One request, so that the text and the ETag belong to the same version.
+      const r = await this.client.getBlobClient(name).download();
+      const chunks: Buffer[] = [];
+      for await (const chunk of r.readableStreamBody ?? Readable.from([])) chunks.push(chunk as Buffer);
+      return { text: Buffer.concat(chunks).toString('utf8'), etag: r.etag ?? '' };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw toStorageError(err, `read ${name}`);
+    }
+  }
+
+  async list(options: ListOptions): Promise<ListPage> {
+    const page = {
+      maxPageSize: options.pageSize,
+      ...(options.cursor !== undefined && { continuationToken: options.cursor }),
+    };
+    try {
+      const iter =
+        options.delimiter === undefined
+          ? this.client.listBlobsFlat({ prefix: options.prefix }).byPage(page)
+          : this.client.listBlobsByHierarchy(options.delimiter, { prefix: options.prefix }).byPage(page);
+      const next = await iter.next();
+      if (next.done === true) return { blobs: [], prefixes: [] };
+      const seg = next.value;
+      const items = seg.segment.blobItems;
+      const folded = (seg.segment as { blobPrefixes?: { name: string }[] }).blobPrefixes ?? [];
+      const prefixes = folded.map((p) => p.name);
+      const cursor = seg.continuationToken;
+      return {
+        blobs: items.map(itemProps),
+        prefixes,
+        ...(cursor !== undefined && cursor !== '' && { cursor }),
+      };
+    } catch (err) {
+      if (serviceCode(err) === 'ContainerNotFound') return { blobs: [], prefixes: [] };
+      throw toStorageError(err, `list ${options.prefix}`);
+    }
+  }
+
+  async putIfAbsent(name: string, body: string | Uint8Array, contentType: string): Promise<boolean> {
+    return this.write(`write ${name}`, async () => {
+      try {
+        await this.upload(name, body, contentType, { ifNoneMatch: '*' });
+        return true;
+      } catch (err) {
+        const code = serviceCode(err);
+        if (code === 'BlobAlreadyExists' || code === 'ConditionNotMet') return false;
+        if (code === 'ContainerNotFound') throw err;
+        throw toStorageError(err, `write ${name}`);
+      }
+    });
+  }
+
+  async putIfMatch(
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+    etag: string,
+  ): Promise<boolean> {
+    try {
+      await this.upload(name, body, contentType, { ifMatch: etag });
+      return true;
+    } catch (err) {
+      if (serviceCode(err) === 'ConditionNotMet' || isNotFound(err)) return false;
+      throw toStorageError(err, `write ${name}`);
+    }
+  }
+
+  async put(name: string, body: string | Uint8Array, contentType: string): Promise<string> {
+    return this.write(`write ${name}`, async () => {
+      try {
+        return (await this.upload(name, body, contentType, {})).etag ?? '';
+      } catch (err) {
+        if (serviceCode(err) === 'ContainerNotFound') throw err;
+        throw toStorageError(err, `write ${name}`);
+      }
+    });
+  }
+
+  async update(
+    name: string,
+    change: (current: string | null) => string | null,
+    contentType: string,
+  ): Promise<UpdateResult> {
+    for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.readText(name);
+      const next = change(current?.text ?? null);
+      if (next === null)
+        return { written: false, created: false, text: current?.text ?? null, attempts: attempt };
+      const ok =
+        current === null
+          ? await this.putIfAbsent(name, next, contentType)
+          : await this.putIfMatch(name, next, contentType, current.etag);
+      if (ok) return { written: true, created: current === null, text: next, attempts: attempt };
+      // Another writer won: back off with jitter so that many contenders spread out.
+      await delay(Math.random() * Math.min(500, 10 * 2 ** attempt));
+    }
+    throw new StorageError(
+      'conflict',
+      `update ${name}: still contended after ${UPDATE_ATTEMPTS} attempts`,
+      1,
+    );
+  }
+
+  async delete(name: string): Promise<boolean> {
+    try {
+      await this.client.getBlobClient(name).delete();
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw toStorageError(err, `delete ${name}`);
+    }
+  }
+
+  private upload(
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+    conditions: { ifMatch?: string; ifNoneMatch?: string },
+  ) {
+    const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    return this.client.getBlockBlobClient(name).upload(data, data.byteLength, {
+      conditions,
+      blobHTTPHeaders: { blobContentType: contentType },
+    });
+  }
+}
+
+/** The whole blob's size from `Content-Range: bytes a-b/size`, else the body length. */
+function blobSize(contentRange: string | undefined, contentLength: number | undefined): number {
+  const total = contentRange?.match(/\/(\d+)$/)?.[1];
+  return total === undefined ? (contentLength ?? 0) : Number(total);
+}
+
+function emptyStream(): NodeJS.ReadableStream {
+  return Readable.from([]);
+}

@@ -1,0 +1,87 @@
+/** The narrow storage interface the app uses; the only implementation is Azure Blob Storage. */
+
+export interface BlobProps {
+  name: string;
+  size: number;
+  etag: string;
+  lastModified: Date;
+  contentType?: string;
+  blobType?: 'AppendBlob' | 'BlockBlob' | 'PageBlob';
+  /** Blocks committed to an append blob (Azure allows 50,000). */
+  committedBlockCount?: number;
+  metadata: Record<string, string>;
+}
+
+export interface ReadResult {
+  props: BlobProps;
+  /** The bytes of the requested range, streamed. */
+  body: NodeJS.ReadableStream;
+  offset: number;
+  count: number;
+}
+
+export interface ListOptions {
+  prefix: string;
+  /** With a delimiter, names past it fold into `prefixes` (one level of "directories"). */
+  delimiter?: string;
+  /** Entries per page, 1–5000. */
+  pageSize: number;
+  /** The `cursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface ListPage {
+  blobs: BlobProps[];
+  prefixes: string[];
+  /** Absent on the last page. */
+  cursor?: string;
+}
+
+export type AppendOutcome =
+  | { ok: true; etag: string; length: number; committedBlockCount: number }
+  /** The blob's length was not `position` when the block arrived (someone else appended). */
+  | { ok: false; reason: 'position' | 'missing' };
+
+export interface Versioned {
+  text: string;
+  etag: string;
+}
+
+export interface BlobStore {
+  readonly container: string;
+  /** Answers when storage is reachable; throws StorageError otherwise. */
+  ping(signal?: AbortSignal): Promise<void>;
+  properties(name: string): Promise<BlobProps | null>;
+  /** Creates an empty append blob unless one exists; true when this call created it. */
+  createAppendBlob(name: string, contentType: string, metadata?: Record<string, string>): Promise<boolean>;
+  /** Appends one block only if the blob's length is exactly `position`. */
+  appendAt(name: string, position: number, data: Uint8Array): Promise<AppendOutcome>;
+  /** Streams `count` bytes from `offset` (to the end when count is absent); null when absent. */
+  read(name: string, offset?: number, count?: number): Promise<ReadResult | null>;
+  /** Reads a small blob whole with its ETag; null when absent. */
+  readText(name: string): Promise<Versioned | null>;
+  list(options: ListOptions): Promise<ListPage>;
+  /** Writes a block blob only if none exists; false when one did. */
+  putIfAbsent(name: string, body: string | Uint8Array, contentType: string): Promise<boolean>;
+  /** Writes a block blob only if its ETag is still `etag`; false when it changed. */
+  putIfMatch(name: string, body: string | Uint8Array, contentType: string, etag: string): Promise<boolean>;
+  /** Writes a block blob unconditionally. */
+  put(name: string, body: string | Uint8Array, contentType: string): Promise<string>;
+  /**
+   * Read-modify-write guarded by the ETag: `change` gets the current text (null when absent) and
+   * returns the new text, or null to leave it. Retries with jitter when another writer won.
+   */
+  update(
+    name: string,
+    change: (current: string | null) => string | null,
+    contentType: string,
+  ): Promise<UpdateResult>;
+  delete(name: string): Promise<boolean>;
+}
+
+export interface UpdateResult {
+  written: boolean;
+  created: boolean;
+  text: string | null;
+  attempts: number;
+}

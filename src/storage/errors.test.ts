@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { isNotFound, toStorageError } from './errors.js';
+
+function restError(statusCode: number | undefined, code?: string, headers: Record<string, string> = {}) {
+  return {
+    name: 'RestError',
+    message: 'boom',
+    statusCode,
+    code,
+    details: code === undefined ? undefined : { errorCode: code },
+    response: { headers: { get: (h: string) => headers[h.toLowerCase()] } },
+  };
+}
+
+describe('toStorageError', () => {
+  it('keeps the Retry-After of a throttle', () => {
+    const e = toStorageError(restError(503, 'ServerBusy', { 'retry-after': '7' }), 'append');
+    expect(e).toMatchObject({ kind: 'throttled', retryAfterSeconds: 7, status: 503 });
+    expect(toStorageError(restError(429, undefined, {}), 'x')).toMatchObject({
+      kind: 'throttled',
+      retryAfterSeconds: 1,
+    });
+  });
+  it('maps auth failures', () => {
+    expect(toStorageError(restError(403, 'AuthenticationFailed'), 'x').kind).toBe('auth');
+    expect(toStorageError(restError(401), 'x').kind).toBe('auth');
+  });
+  it('maps network errors and 5xx to unavailable', () => {
+    expect(toStorageError(restError(undefined, 'ECONNREFUSED'), 'x').kind).toBe('unavailable');
+    expect(toStorageError(new Error('socket hang up'), 'x').kind).toBe('unavailable');
+    expect(toStorageError(restError(500, 'InternalError'), 'x').kind).toBe('unavailable');
+  });
+  it('treats only a 404 as absent', () => {
+    expect(isNotFound(restError(404, 'BlobNotFound'))).toBe(true);
+    expect(isNotFound(restError(403))).toBe(false);
+    expect(isNotFound(new Error('x'))).toBe(false);
+  });
+});
