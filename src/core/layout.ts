@@ -181,3 +181,8 @@ export function parseBlobName(name: string): ParseResult {
   }
   return { kind: 'unknown', reason: `unknown root ${JSON.stringify(root)}` };
 }
+
+/** The clusterId to use: the one given, else the namespace (upstream fixed the name/id mismatch this way). */
+export function clusterIdOrDefault(clusterId: string | undefined, namespace: string): string {
+  return clusterIdName(clusterId ?? namespaceName(namespace));
+}
