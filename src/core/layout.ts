@@ -102,6 +102,12 @@ export function clusterIndexBlob(namespace: string, cluster: string): string {
   return `${INDEX_PREFIX}v1/clusters/${namespaceName(namespace)}_${clusterName(cluster)}.json`;
 }
 
+/** One session's indexed facts (per file, per node): `index/v1/sessions/<namespace>_<cluster>/<session>.json`. */
+export function sessionIndexBlob(namespace: string, cluster: string, session: string): string {
+  parseSession(session);
+  return `${INDEX_PREFIX}v1/sessions/${namespaceName(namespace)}_${clusterName(cluster)}/${session}.json`;
+}
+
 /** The summary of all clusters: `index/v1/summary.json`. */
 export function summaryIndexBlob(): string {
   return `${INDEX_PREFIX}v1/summary.json`;

@@ -22,6 +22,7 @@ function propsOf(
     contentLength?: number;
     etag?: string;
     lastModified?: Date;
+    createdOn?: Date;
     contentType?: string;
     blobType?: string;
     blobCommittedBlockCount?: number;
@@ -33,6 +34,7 @@ function propsOf(
     size: p.contentLength ?? 0,
     etag: p.etag ?? '',
     lastModified: p.lastModified ?? new Date(0),
+    ...(p.createdOn !== undefined && { createdOn: p.createdOn }),
     ...(p.contentType !== undefined && { contentType: p.contentType }),
     ...(p.blobType !== undefined && { blobType: p.blobType as BlobProps['blobType'] }),
     ...(p.blobCommittedBlockCount !== undefined && { committedBlockCount: p.blobCommittedBlockCount }),
@@ -180,11 +182,12 @@ export class AzureBlobStore implements BlobStore {
       maxPageSize: options.pageSize,
       ...(options.cursor !== undefined && { continuationToken: options.cursor }),
     };
+    const listOptions = { prefix: options.prefix, includeMetadata: options.includeMetadata === true };
     try {
       const iter =
         options.delimiter === undefined
-          ? this.client.listBlobsFlat({ prefix: options.prefix }).byPage(page)
-          : this.client.listBlobsByHierarchy(options.delimiter, { prefix: options.prefix }).byPage(page);
+          ? this.client.listBlobsFlat(listOptions).byPage(page)
+          : this.client.listBlobsByHierarchy(options.delimiter, listOptions).byPage(page);
       const next = await iter.next();
       if (next.done === true) return { blobs: [], prefixes: [] };
       const seg = next.value;

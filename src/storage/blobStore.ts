@@ -5,6 +5,8 @@ export interface BlobProps {
   size: number;
   etag: string;
   lastModified: Date;
+  /** When the blob was created (absent when the service does not say). */
+  createdOn?: Date;
   contentType?: string;
   blobType?: 'AppendBlob' | 'BlockBlob' | 'PageBlob';
   /** Blocks committed to an append blob (Azure allows 50,000). */
@@ -28,6 +30,8 @@ export interface ListOptions {
   pageSize: number;
   /** The `cursor` of the previous page. */
   cursor?: string;
+  /** Also return each blob's metadata (default false). */
+  includeMetadata?: boolean;
 }
 
 export interface ListPage {
