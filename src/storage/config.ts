@@ -183,6 +183,18 @@ function storageTarget(env: Env): StorageTarget {
   };
 }
 
+/**
+ * `QUERY_AUTH_LEVEL` alone (default `anonymous`): function files read it when they register, which
+ * must work before the storage settings are known (e.g. a test importing a handler).
+ */
+export function queryAuthLevel(env: Env = process.env): 'anonymous' | 'function' {
+  const level = (setting(env, 'QUERY_AUTH_LEVEL') ?? 'anonymous').toLowerCase();
+  if (level !== 'anonymous' && level !== 'function') {
+    throw new ConfigError('QUERY_AUTH_LEVEL', `must be "anonymous" or "function" (got "${level}")`);
+  }
+  return level;
+}
+
 /** Builds the configuration from an environment; throws ConfigError naming the first bad setting. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const container = setting(env, 'AZURE_STORAGE_CONTAINER') ?? 'ray-historyserver';
@@ -192,10 +204,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       `"${container}" is not a valid container name (3-63 lowercase letters, digits and single hyphens)`,
     );
   }
-  const queryAuth = (setting(env, 'QUERY_AUTH_LEVEL') ?? 'anonymous').toLowerCase();
-  if (queryAuth !== 'anonymous' && queryAuth !== 'function') {
-    throw new ConfigError('QUERY_AUTH_LEVEL', `must be "anonymous" or "function" (got "${queryAuth}")`);
-  }
+  const queryAuth = queryAuthLevel(env);
   return {
     storage: storageTarget(env),
     container,
