@@ -113,6 +113,17 @@ export function summaryIndexBlob(): string {
   return `${INDEX_PREFIX}v1/summary.json`;
 }
 
+/**
+ * Segment `segment` of a session's log of ingested event ids (one per line), used to deduplicate
+ * Ray events by `eventId`: `index/v1/events-seen/<cluster>_<clusterId>/<session>.ids[%seg-NNNNNN]`.
+ */
+export function eventsSeenBlob(ref: SessionRef, segment = 0): string {
+  const base = `${INDEX_PREFIX}v1/events-seen/${sessionPrefix(ref).slice('log/'.length, -1)}.ids`;
+  if (!Number.isInteger(segment) || segment < 0 || segment > 999_999)
+    throw new RangeError(`bad segment ${segment}`);
+  return segment === 0 ? base : `${base}${SEGMENT_MARK}${String(segment).padStart(6, '0')}`;
+}
+
 function valid(check: () => unknown): boolean {
   try {
     check();

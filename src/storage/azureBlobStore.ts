@@ -26,6 +26,7 @@ function propsOf(
     contentType?: string;
     blobType?: string;
     blobCommittedBlockCount?: number;
+    isSealed?: boolean;
     metadata?: Record<string, string>;
   },
 ): BlobProps {
@@ -38,6 +39,7 @@ function propsOf(
     ...(p.contentType !== undefined && { contentType: p.contentType }),
     ...(p.blobType !== undefined && { blobType: p.blobType as BlobProps['blobType'] }),
     ...(p.blobCommittedBlockCount !== undefined && { committedBlockCount: p.blobCommittedBlockCount }),
+    ...(p.isSealed !== undefined && { sealed: p.isSealed }),
     metadata: p.metadata ?? {},
   };
 }
@@ -141,8 +143,20 @@ export class AzureBlobStore implements BlobStore {
     } catch (err) {
       const code = serviceCode(err);
       if (code === 'AppendPositionConditionNotMet') return { ok: false, reason: 'position' };
+      if (code === 'BlobIsSealed' || code === 'BlockCountExceedsLimit')
+        return { ok: false, reason: 'sealed' };
       if (isNotFound(err)) return { ok: false, reason: 'missing' };
       throw toStorageError(err, `append to ${name}`);
+    }
+  }
+
+  async seal(name: string): Promise<boolean> {
+    try {
+      await this.client.getAppendBlobClient(name).seal();
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw toStorageError(err, `seal ${name}`);
     }
   }
 
@@ -206,10 +220,15 @@ export class AzureBlobStore implements BlobStore {
     }
   }
 
-  async putIfAbsent(name: string, body: string | Uint8Array, contentType: string): Promise<boolean> {
+  async putIfAbsent(
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<boolean> {
     return this.write(`write ${name}`, async () => {
       try {
-        await this.upload(name, body, contentType, { ifNoneMatch: '*' });
+        await this.upload(name, body, contentType, { ifNoneMatch: '*' }, metadata);
         return true;
       } catch (err) {
         const code = serviceCode(err);
@@ -286,11 +305,13 @@ export class AzureBlobStore implements BlobStore {
     body: string | Uint8Array,
     contentType: string,
     conditions: { ifMatch?: string; ifNoneMatch?: string },
+    metadata?: Record<string, string>,
   ) {
     const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     return this.client.getBlockBlobClient(name).upload(data, data.byteLength, {
       conditions,
       blobHTTPHeaders: { blobContentType: contentType },
+      ...(metadata && { metadata }),
     });
   }
 }

@@ -11,6 +11,8 @@ export interface BlobProps {
   blobType?: 'AppendBlob' | 'BlockBlob' | 'PageBlob';
   /** Blocks committed to an append blob (Azure allows 50,000). */
   committedBlockCount?: number;
+  /** An append blob that was sealed: it takes no more appends. */
+  sealed?: boolean;
   metadata: Record<string, string>;
 }
 
@@ -43,8 +45,11 @@ export interface ListPage {
 
 export type AppendOutcome =
   | { ok: true; etag: string; length: number; committedBlockCount: number }
-  /** The blob's length was not `position` when the block arrived (someone else appended). */
-  | { ok: false; reason: 'position' | 'missing' };
+  /**
+   * `position`: the blob's length was not `position` (someone else appended); `sealed`: the blob
+   * was sealed or holds the most blocks a blob may; `missing`: no such blob.
+   */
+  | { ok: false; reason: 'position' | 'missing' | 'sealed' };
 
 export interface Versioned {
   text: string;
@@ -60,13 +65,20 @@ export interface BlobStore {
   createAppendBlob(name: string, contentType: string, metadata?: Record<string, string>): Promise<boolean>;
   /** Appends one block only if the blob's length is exactly `position`. */
   appendAt(name: string, position: number, data: Uint8Array): Promise<AppendOutcome>;
+  /** Seals an append blob so that it takes no more appends (idempotent); false when absent. */
+  seal(name: string): Promise<boolean>;
   /** Streams `count` bytes from `offset` (to the end when count is absent); null when absent. */
   read(name: string, offset?: number, count?: number): Promise<ReadResult | null>;
   /** Reads a small blob whole with its ETag; null when absent. */
   readText(name: string): Promise<Versioned | null>;
   list(options: ListOptions): Promise<ListPage>;
   /** Writes a block blob only if none exists; false when one did. */
-  putIfAbsent(name: string, body: string | Uint8Array, contentType: string): Promise<boolean>;
+  putIfAbsent(
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<boolean>;
   /** Writes a block blob only if its ETag is still `etag`; false when it changed. */
   putIfMatch(name: string, body: string | Uint8Array, contentType: string, etag: string): Promise<boolean>;
   /** Writes a block blob unconditionally. */
