@@ -195,6 +195,21 @@ export function queryAuthLevel(env: Env = process.env): 'anonymous' | 'function'
   return level;
 }
 
+/**
+ * `INDEXER_TRIGGER_SOURCE` alone (default `LogsAndContainerScan`, the polling source; `EventGrid` for
+ * the Event Grid source): the indexer's blob triggers read it when they register.
+ */
+export function indexerTriggerSource(env: Env = process.env): 'LogsAndContainerScan' | 'EventGrid' {
+  const raw = setting(env, 'INDEXER_TRIGGER_SOURCE') ?? 'LogsAndContainerScan';
+  const lower = raw.toLowerCase();
+  if (lower === 'eventgrid') return 'EventGrid';
+  if (lower === 'logsandcontainerscan') return 'LogsAndContainerScan';
+  throw new ConfigError(
+    'INDEXER_TRIGGER_SOURCE',
+    `must be "LogsAndContainerScan" or "EventGrid" (got "${raw}")`,
+  );
+}
+
 /** Builds the configuration from an environment; throws ConfigError naming the first bad setting. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const container = setting(env, 'AZURE_STORAGE_CONTAINER') ?? 'ray-historyserver';
@@ -205,6 +220,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
   const queryAuth = queryAuthLevel(env);
+  indexerTriggerSource(env);
   return {
     storage: storageTarget(env),
     container,

@@ -1,0 +1,17 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { blobNameFrom, onBlobNotification } from '../core/index/trigger.js';
+import { dataStore } from '../storage/clients.js';
+import { indexerTriggerSource } from '../storage/config.js';
+import { TRIGGER_CONNECTION } from '../storage/connection.js';
+
+/** Indexes one of the blobs under `log/` (the blob's bytes are not used: properties are re-read). */
+export async function indexLogBlobHandler(_blob: unknown, context: InvocationContext): Promise<void> {
+  await onBlobNotification(dataStore(), blobNameFrom(context.triggerMetadata, 'log'), context);
+}
+
+app.storageBlob('indexLogBlob', {
+  path: '%AZURE_STORAGE_CONTAINER%/log/{name}',
+  connection: TRIGGER_CONNECTION,
+  source: indexerTriggerSource(),
+  handler: indexLogBlobHandler,
+});

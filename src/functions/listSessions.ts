@@ -1,0 +1,21 @@
+import { app } from '@azure/functions';
+import { clusterSessions } from '../core/index/read.js';
+import { clusterName, namespaceName } from '../core/names.js';
+import { routeParam } from '../http/params.js';
+import { http, json } from '../http/respond.js';
+import { dataStore } from '../storage/clients.js';
+import { queryAuthLevel } from '../storage/config.js';
+
+/** `GET /api/v1/clusters/{namespace}/{cluster}/sessions`: the cluster's sessions, newest first. */
+export const listSessionsHandler = http(async (req) => {
+  const namespace = routeParam(req, 'namespace', namespaceName);
+  const cluster = routeParam(req, 'cluster', clusterName);
+  return json(200, await clusterSessions(dataStore(), namespace, cluster));
+});
+
+app.http('listSessions', {
+  methods: ['GET'],
+  route: 'v1/clusters/{namespace}/{cluster}/sessions',
+  authLevel: queryAuthLevel(),
+  handler: listSessionsHandler,
+});
