@@ -11,6 +11,8 @@ import { mergeObservation, observe } from './facts.js';
 import type { ClusterIndex, SessionEntry, SessionFacts, SummaryIndex } from './schema.js';
 import { canonical, CorruptIndexError, parseCluster } from './schema.js';
 
+const OWN_PREFIXES = [`${INDEX_PREFIX}v1/sessions/`, `${INDEX_PREFIX}v1/clusters/`];
+
 /** Skipped blobs listed in a report; the rest are only counted. */
 const MAX_SKIPPED_LISTED = 1000;
 
@@ -112,7 +114,8 @@ export async function reconcile(
   wanted.set(summaryIndexBlob(), canonical(built.summary));
 
   const existing: string[] = [];
-  await listAll(store, `${INDEX_PREFIX}v1/`, (b) => existing.push(b.name));
+  // Only the index's own documents: other data lives under index/ too (e.g. ingest's events-seen).
+  for (const prefix of OWN_PREFIXES) await listAll(store, prefix, (b) => existing.push(b.name));
   const report: ReconcileReport = {
     dryRun,
     blobs: built.blobs,
