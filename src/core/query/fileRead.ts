@@ -1,0 +1,139 @@
+/**
+ * Reading one log file (API.md "File reads"): whole, by `Range` or `?offset=&length=`, or its last
+ * N lines; always streamed, always with the file's ETag, 304 when `If-None-Match` matches.
+ */
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../../storage/blobStore.js';
+import { HttpError, invalidParameter } from '../errors.js';
+import { findLogFile, readFileRange, streamFileRange, type LogFile } from './logFile.js';
+import { missingIn, type LocatedSession } from './locate.js';
+import { contentRange, offsetRange, parseRangeHeader, type ByteRange, type RangeAnswer } from './range.js';
+import { tailStart, type TailOptions } from './tail.js';
+
+export interface FileReadRequest {
+  session: LocatedSession;
+  node: string;
+  file: string;
+  /** The `Range` header. */
+  range?: string;
+  ifNoneMatch?: string;
+  ifRange?: string;
+  /** `?tail=N`: the last N lines. */
+  tail?: number;
+  offset?: number;
+  length?: number;
+  /** `?download=1`: serve as an attachment. */
+  download?: boolean;
+}
+
+export interface FileReadResult {
+  status: 200 | 206 | 304;
+  headers: Record<string, string>;
+  body?: Readable;
+}
+
+/** `If-None-Match` matches when it is `*` or lists the ETag (weak comparison, as RFC 9110 asks). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const strip = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
+}
+
+/** `Content-Disposition: attachment` with the base name, ASCII fallback plus RFC 6266 `filename*`. */
+export function attachment(file: string): string {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** `application/json` for `.json` files, UTF-8 text for every log. */
+export function contentTypeOf(file: string): string {
+  return file.toLowerCase().endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8';
+}
+
+function baseHeaders(req: FileReadRequest, file: LogFile): Record<string, string> {
+  return {
+    ETag: file.etag,
+    'Last-Modified': file.lastModified.toUTCString(),
+    'Accept-Ranges': 'bytes',
+    'Content-Type': contentTypeOf(req.file),
+    'X-Content-Type-Options': 'nosniff',
+    ...(req.download === true && { 'Content-Disposition': attachment(req.file) }),
+  };
+}
+
+function requestedRange(req: FileReadRequest, file: LogFile): RangeAnswer {
+  if (req.offset !== undefined || req.length !== undefined) {
+    return offsetRange(req.offset ?? 0, req.length, file.size);
+  }
+  // A Range conditioned on another version of the file is ignored: the client gets all of it.
+  if (req.ifRange !== undefined && !etagMatches(req.ifRange, file.etag)) return { kind: 'full' };
+  return parseRangeHeader(req.range, file.size);
+}
+
+/** Reads a node's log file as the request asks. Throws 404/416 as HttpError. */
+export async function readLogFile(
+  store: BlobStore,
+  req: FileReadRequest,
+  tailOptions?: TailOptions,
+): Promise<FileReadResult> {
+  if (req.tail !== undefined && (req.offset !== undefined || req.length !== undefined)) {
+    throw invalidParameter('tail', 'tail cannot be combined with offset or length');
+  }
+  const file = await findLogFile(store, req.session, req.node, req.file);
+  if (file === null) {
+    throw await missingIn(
+      store,
+      req.session,
+      new HttpError(
+        404,
+        'file_not_found',
+        `no file ${req.file} from node ${req.node} in ${req.session.session}`,
+      ),
+    );
+  }
+  const headers = baseHeaders(req, file);
+  if (etagMatches(req.ifNoneMatch, file.etag)) return { status: 304, headers };
+  if (req.tail !== undefined) {
+    const read = (start: number, end: number) => readFileRange(store, file, start, end);
+    const start = await tailStart(file.size, req.tail, read, tailOptions);
+    return serve(store, file, 200, { start, end: file.size }, headers);
+  }
+  const answer = requestedRange(req, file);
+  if (answer.kind === 'unsatisfiable') {
+    throw new HttpError(
+      416,
+      'range_not_satisfiable',
+      answer.reason,
+      { size: file.size },
+      {
+        'Content-Range': `bytes */${file.size}`,
+        ETag: file.etag,
+      },
+    );
+  }
+  if (answer.kind === 'full') return serve(store, file, 200, { start: 0, end: file.size }, headers);
+  return serve(store, file, 206, answer.range, {
+    ...headers,
+    'Content-Range': contentRange(answer.range, file.size),
+  });
+}
+
+function serve(
+  store: BlobStore,
+  file: LogFile,
+  status: 200 | 206,
+  range: ByteRange,
+  headers: Record<string, string>,
+): FileReadResult {
+  return {
+    status,
+    headers: { ...headers, 'Content-Length': String(range.end - range.start) },
+    body: streamFileRange(store, file, range.start, range.end),
+  };
+}

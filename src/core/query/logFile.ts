@@ -1,0 +1,128 @@
+/**
+ * A log file as one byte sequence over its append-blob segments: segment 0 is `…/<file>`, segment
+ * n ≥ 1 is `…/<file>%seg-00000n` (layout.ts). A segment starts where the previous one ended, so the
+ * file's size, ranges and tail are computed over the concatenation; one ETag stands for all of them.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
+import { logBlob, parseBlobName, SEGMENT_MARK, type SessionRef } from '../layout.js';
+
+export interface LogSegment {
+  name: string;
+  /** Where this segment starts in the file. */
+  start: number;
+  size: number;
+  etag: string;
+}
+
+export interface LogFile {
+  segments: LogSegment[];
+  size: number;
+  etag: string;
+  lastModified: Date;
+}
+
+/** One strong ETag for a file: the blob's own for one segment, else a digest of all of theirs. */
+export function combinedEtag(etags: string[]): string {
+  if (etags.length === 1) return etags[0] ?? '""';
+  const h = createHash('sha256').update(etags.join(',')).digest('base64url').slice(0, 27);
+  return `"${h}"`;
+}
+
+/** Joins segment 0 and its continuations (in segment order) into one file. */
+export function joinSegments(base: BlobProps, continuations: BlobProps[]): LogFile {
+  const parts = [base, ...continuations];
+  let start = 0;
+  const segments = parts.map((p) => {
+    const s = { name: p.name, start, size: p.size, etag: p.etag };
+    start += p.size;
+    return s;
+  });
+  const lastModified = new Date(Math.max(...parts.map((p) => p.lastModified.getTime())));
+  return { segments, size: start, etag: combinedEtag(parts.map((p) => p.etag)), lastModified };
+}
+
+/** The segment number of a continuation blob of `base`, or null when the name is not one. */
+export function segmentOf(name: string, base: string): number | null {
+  if (!name.startsWith(base + SEGMENT_MARK)) return null;
+  const parsed = parseBlobName(name);
+  return parsed.kind === 'log' && parsed.segment > 0 ? parsed.segment : null;
+}
+
+/** Continuations n = 1, 2, … in order, stopping at the first gap (ingest never leaves one). */
+export function orderedContinuations(base: string, blobs: BlobProps[]): BlobProps[] {
+  const byNumber = new Map<number, BlobProps>();
+  for (const b of blobs) {
+    const n = segmentOf(b.name, base);
+    if (n !== null) byNumber.set(n, b);
+  }
+  const out: BlobProps[] = [];
+  for (let n = 1; byNumber.has(n); n++) out.push(byNumber.get(n) as BlobProps);
+  return out;
+}
+
+/** Every continuation segment of the file whose segment 0 is `base`. */
+export async function listContinuations(store: BlobStore, base: string): Promise<BlobProps[]> {
+  const found: BlobProps[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ prefix: base + SEGMENT_MARK, pageSize: 5000, ...(cursor && { cursor }) });
+    found.push(...page.blobs);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return orderedContinuations(base, found);
+}
+
+/** Finds a node's log file with all its segments; null when it does not exist. */
+export async function findLogFile(
+  store: BlobStore,
+  ref: SessionRef,
+  node: string,
+  file: string,
+): Promise<LogFile | null> {
+  const base = logBlob(ref, node, file);
+  // Continuations first: once one exists, segment 0 is sealed, so its size read next is final.
+  const continuations = await listContinuations(store, base);
+  const props = await store.properties(base);
+  return props === null ? null : joinSegments(props, continuations);
+}
+
+/** Streams bytes `[start, end)` of the file, segment after segment, with back-pressure. */
+export function streamFileRange(store: BlobStore, file: LogFile, start: number, end: number): Readable {
+  return Readable.from(rangeChunks(store, file, start, end), { objectMode: false });
+}
+
+async function* rangeChunks(
+  store: BlobStore,
+  file: LogFile,
+  start: number,
+  end: number,
+): AsyncGenerator<Buffer> {
+  for (const seg of file.segments) {
+    const from = Math.max(start, seg.start);
+    const to = Math.min(end, seg.start + seg.size);
+    if (from >= to) continue;
+    const r = await store.read(seg.name, from - seg.start, to - from);
+    if (r === null) throw new Error(`${seg.name} vanished while it was being read`);
+    let got = 0;
+    for await (const chunk of r.body) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      got += buf.length;
+      yield buf;
+    }
+    if (got !== to - from) throw new Error(`${seg.name}: read ${got} bytes, expected ${to - from}`);
+  }
+}
+
+/** Reads bytes `[start, end)` into memory: for the small blocks a tail scan reads. */
+export async function readFileRange(
+  store: BlobStore,
+  file: LogFile,
+  start: number,
+  end: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of rangeChunks(store, file, start, end)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,28 @@
+/**
+ * RFC 3339 timestamps as exact integers: nanoseconds since the epoch as a bigint, so that two
+ * events a few nanoseconds apart compare correctly (JavaScript's Date keeps only milliseconds).
+ */
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/** Nanoseconds since 1970-01-01T00:00:00Z, or null when `value` is not an RFC 3339 time. */
+export function parseRfc3339Nanos(value: string): bigint | null {
+  const m = RFC3339.exec(value);
+  if (m === null) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const t = new Date(ms);
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return null;
+  if (h > 23 || mi > 59 || s > 59) return null;
+  let offsetMinutes = 0;
+  if (m[8] === undefined) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return null;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const seconds = BigInt(ms / 1000 - offsetMinutes * 60);
+  const fraction = BigInt((m[7] ?? '').padEnd(9, '0'));
+  return seconds * 1_000_000_000n + fraction;
+}
