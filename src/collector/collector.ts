@@ -1,0 +1,211 @@
+/**
+ * The collector's loop: every interval, find the log roots, plan what each file still owes the
+ * server, save the plan's checkpoint, ship, and move finished prev-logs sessions aside. With `once`
+ * it repeats until nothing changes and reports whether everything made it.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { CheckpointStore, fileKey, type CheckpointData } from './checkpoint.js';
+import { FatalError, IngestClient } from './client.js';
+import { discoverRoots, listFiles, NotRayDirError, PERSIST_COMPLETE, type LogRoot } from './discovery.js';
+import type { CollectorOptions } from './options.js';
+import type { Reporter } from './progress.js';
+import { ship } from './shipper.js';
+import { planRoot, type Job, type Note } from './tracker.js';
+
+/** Most passes `--once` makes while files keep changing. */
+const ONCE_MAX_CYCLES = 10;
+
+interface CycleResult {
+  files: number;
+  behind: number;
+  /** Files that could not be shipped (unreadable, set aside). */
+  problems: string[];
+}
+
+export class Collector {
+  private data!: CheckpointData;
+  private shipped = 0;
+  private readonly warned = new Set<string>();
+  private readonly store: CheckpointStore;
+  private readonly client: IngestClient;
+  private retrying: string | undefined;
+
+  constructor(
+    private readonly o: CollectorOptions,
+    private readonly report: Reporter,
+  ) {
+    this.store = new CheckpointStore(o.checkpointDir);
+    this.client = new IngestClient({
+      ...o,
+      retryTimeoutMs: o.once ? o.retryTimeoutMs : undefined,
+      onRetry: (reason, delayMs) => {
+        this.retrying = reason;
+        this.warnOnce(`retry:${reason}`, {
+          level: 'warn',
+          msg: 'request failed; retrying',
+          fields: { reason, delayMs },
+        });
+      },
+    });
+  }
+
+  /** Runs until `stop` resolves (or, with `once`, until everything is shipped); returns the exit code. */
+  async run(stop: Promise<void>): Promise<number> {
+    const target = [this.o.endpoint, this.o.namespace, this.o.cluster, this.o.clusterId, this.o.node].join(
+      '|',
+    );
+    const { data, note } = await this.store.load(target);
+    this.data = data;
+    if (note !== undefined) this.report.log('warn', note);
+    if (this.o.once) return this.runOnce();
+    let stopping = false;
+    void stop.then(() => (stopping = true));
+    for (;;) {
+      await this.guardedCycle();
+      if (stopping) return 0;
+      await Promise.race([stop, new Promise((r) => setTimeout(r, this.o.intervalMs).unref())]);
+      if (stopping) {
+        await this.guardedCycle(); // one last pass, e.g. from a preStop hook's SIGTERM
+        return 0;
+      }
+    }
+  }
+
+  private async runOnce(): Promise<number> {
+    let result: CycleResult = { files: 0, behind: 0, problems: [] };
+    for (let i = 0; i < ONCE_MAX_CYCLES; i++) {
+      const before = JSON.stringify(this.data.files);
+      result = await this.cycle();
+      if (JSON.stringify(this.data.files) === before) break;
+    }
+    this.report.log(result.behind === 0 && result.problems.length === 0 ? 'info' : 'error', 'done', {
+      files: result.files,
+      shipped: this.shipped,
+      behind: result.behind,
+      problems: result.problems,
+    });
+    return result.behind === 0 && result.problems.length === 0 ? 0 : 1;
+  }
+
+  private async guardedCycle(): Promise<void> {
+    try {
+      await this.cycle();
+    } catch (err) {
+      if (err instanceof FatalError) throw err;
+      if (err instanceof NotRayDirError) {
+        this.warnOnce('notray', { level: 'warn', msg: `${err.message}; waiting for Ray`, fields: {} });
+        return;
+      }
+      this.report.log('error', `cycle failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async cycle(): Promise<CycleResult> {
+    const all = await discoverRoots(this.o.rayDir);
+    this.prune(all);
+    const roots = all.filter((r) => !this.data.done.includes(r.doneDir ?? ''));
+    const notes: Note[] = [];
+    const problems: string[] = [];
+    const jobs = new Map<string, Job>();
+    let files = 0;
+    for (const root of roots) {
+      const listed = await listFiles(root.dir);
+      files += listed.files.length;
+      for (const u of listed.unreadable) {
+        problems.push(u.path);
+        notes.push({ level: 'warn', msg: 'unreadable', fields: { file: u.path, reason: u.reason } });
+      }
+      for (const j of planRoot(root, listed.files, this.data.files, notes))
+        if (!jobs.has(j.key)) jobs.set(j.key, j);
+    }
+    notes.forEach((n) => this.warnOnce(`${n.msg}:${JSON.stringify(n.fields)}`, n));
+    await this.store.save(this.data);
+    let behind = [...jobs.values()].reduce((sum, j) => sum + (j.to - j.from), 0);
+    this.progress(files, behind);
+    await ship([...jobs.values()], {
+      client: this.client,
+      files: this.data.files,
+      batchBytes: this.o.batchBytes,
+      save: () => this.store.save(this.data),
+      note: (n) => {
+        if (n.problem === true && typeof n.fields.file === 'string') problems.push(n.fields.file);
+        this.warnOnce(`${n.msg}:${JSON.stringify(n.fields)}`, n);
+      },
+      onShipped: (bytes) => {
+        this.shipped += bytes;
+        behind = Math.max(0, behind - bytes);
+        this.retrying = undefined;
+        this.progress(files, behind);
+      },
+    });
+    const left = await this.finishPrevLogs(roots);
+    for (const [key, st] of Object.entries(this.data.files)) if (st.aside !== undefined) problems.push(key);
+    this.progress(files, left);
+    return { files, behind: left, problems: [...new Set(problems)] };
+  }
+
+  /** Bytes still behind; prev-logs roots fully shipped are moved to persist-complete-logs. */
+  private async finishPrevLogs(roots: LogRoot[]): Promise<number> {
+    let behind = 0;
+    for (const root of roots) {
+      const { files, unreadable } = await listFiles(root.dir);
+      let rootBehind = 0;
+      for (const f of files) {
+        const st = this.data.files[fileKey(root.session, f.rel)];
+        if (st?.aside !== undefined) continue;
+        rootBehind += st === undefined || st.ino !== f.ino ? f.size : Math.max(0, f.size - st.offset);
+      }
+      behind += rootBehind;
+      if (root.kind !== 'prev' || root.doneDir === undefined || rootBehind > 0 || unreadable.length > 0)
+        continue;
+      await this.markDone(root, root.doneDir);
+    }
+    return behind;
+  }
+
+  private async markDone(root: LogRoot, doneDir: string): Promise<void> {
+    const dest = path.join(this.o.rayDir, PERSIST_COMPLETE, root.session, path.basename(doneDir));
+    try {
+      await fs.mkdir(path.dirname(dest), { recursive: true });
+      await fs.rename(doneDir, dest);
+      await fs.rmdir(path.dirname(doneDir)).catch(() => undefined); // the session dir, once empty
+      this.report.log('info', 'prev-logs session shipped; moved', { from: doneDir, to: dest });
+    } catch (err) {
+      this.data.done.push(doneDir);
+      await this.store.save(this.data);
+      this.report.log(
+        'warn',
+        `prev-logs session shipped; could not move it (${(err as Error).message}), remembered as done`,
+        {
+          dir: doneDir,
+        },
+      );
+    }
+  }
+
+  /** Forgets sessions that are gone from disk, so the checkpoint does not grow forever. */
+  private prune(roots: LogRoot[]): void {
+    const live = new Set(roots.map((r) => r.session));
+    for (const key of Object.keys(this.data.files)) {
+      if (!live.has(key.slice(0, key.indexOf('/')))) delete this.data.files[key];
+    }
+    // A remembered prev-logs directory that is gone needs remembering no more.
+    this.data.done = this.data.done.filter((d) => roots.some((r) => r.doneDir === d));
+  }
+
+  private progress(files: number, behind: number): void {
+    this.report.progress({
+      files,
+      shipped: this.shipped,
+      behind,
+      ...(this.retrying ? { retrying: this.retrying } : {}),
+    });
+  }
+
+  private warnOnce(id: string, n: Note): void {
+    if (this.warned.has(id)) return;
+    this.warned.add(id);
+    this.report.log(n.level, n.msg, n.fields);
+  }
+}
