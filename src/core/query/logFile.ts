@@ -30,17 +30,29 @@ export function combinedEtag(etags: string[]): string {
   return `"${h}"`;
 }
 
-/** Joins segment 0 and its continuations (in segment order) into one file. */
+/**
+ * Joins segment 0 and its continuations (in segment order) into one file. A continuation's start is
+ * its `startoffset` metadata (fixed by ingest after sealing the previous segment, see docs/ingest.md
+ * "Log segments"), else the sum of the sizes before it; a sealed segment's size is where the next
+ * one starts, which stays right even if a listing saw it just before its last append.
+ */
 export function joinSegments(base: BlobProps, continuations: BlobProps[]): LogFile {
   const parts = [base, ...continuations];
-  let start = 0;
-  const segments = parts.map((p) => {
-    const s = { name: p.name, start, size: p.size, etag: p.etag };
-    start += p.size;
-    return s;
+  const starts: number[] = [];
+  let sum = 0;
+  for (const [i, p] of parts.entries()) {
+    const recorded = Number(p.metadata.startoffset);
+    const start = i > 0 && Number.isSafeInteger(recorded) && recorded >= sum ? recorded : sum;
+    starts.push(start);
+    sum = start + p.size;
+  }
+  const segments = parts.map((p, i) => {
+    const start = starts[i] ?? 0;
+    const size = i + 1 < parts.length ? (starts[i + 1] ?? 0) - start : p.size;
+    return { name: p.name, start, size, etag: p.etag };
   });
   const lastModified = new Date(Math.max(...parts.map((p) => p.lastModified.getTime())));
-  return { segments, size: start, etag: combinedEtag(parts.map((p) => p.etag)), lastModified };
+  return { segments, size: sum, etag: combinedEtag(parts.map((p) => p.etag)), lastModified };
 }
 
 /** The segment number of a continuation blob of `base`, or null when the name is not one. */
@@ -67,7 +79,12 @@ export async function listContinuations(store: BlobStore, base: string): Promise
   const found: BlobProps[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.list({ prefix: base + SEGMENT_MARK, pageSize: 5000, ...(cursor && { cursor }) });
+    const page = await store.list({
+      prefix: base + SEGMENT_MARK,
+      pageSize: 5000,
+      includeMetadata: true,
+      ...(cursor && { cursor }),
+    });
     found.push(...page.blobs);
     cursor = page.cursor;
   } while (cursor !== undefined);
