@@ -1,0 +1,114 @@
+/**
+ * Ray events: each accepted group (session × job) is stored as a new JSON file with a unique stamp,
+ * deduplicated by eventId within the session. Malformed events are rejected one by one.
+ */
+import { randomBytes } from 'node:crypto';
+import type { BlobStore } from '../../storage/blobStore.js';
+import { eventStamp, jobEventsBlob, nodeEventsBlob } from '../layout.js';
+import { clusterIdName, clusterName, namespaceName, nodeName } from '../names.js';
+import { checkEvent, type EventError, type ValidEvent } from './eventCheck.js';
+import { attribution, sessionRef } from './logs.js';
+import { ensureMetadata, type SessionTarget } from './metadata.js';
+import { seenLog } from './seen.js';
+
+/** Largest events body, after decompression (also capped by INGEST_MAX_BODY_BYTES): 32 MiB. */
+export const EVENTS_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export interface EventsTarget {
+  namespace: string;
+  cluster: string;
+  clusterId: string;
+  node: string;
+}
+
+export interface EventsResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: EventError[];
+}
+
+/** Validates the names of an events target (400 naming the field). */
+export function checkEventsTarget(t: EventsTarget): EventsTarget {
+  namespaceName(t.namespace);
+  clusterName(t.cluster);
+  clusterIdName(t.clusterId);
+  nodeName(t.node);
+  return t;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list === undefined) groups.set(k, [item]);
+    else list.push(item);
+  }
+  return groups;
+}
+
+/** Writes one file of events under a fresh, unique name. */
+async function writeFile(store: BlobStore, t: EventsTarget & SessionTarget, events: ValidEvent[]) {
+  const ref = sessionRef(t);
+  const jobId = events[0]?.jobId ?? null;
+  const body = JSON.stringify(events.map((e) => e.event));
+  const metadata = { ...attribution(t), node: t.node };
+  for (;;) {
+    const stamp = eventStamp(new Date(), randomBytes(6).toString('hex'));
+    const name =
+      jobId === null ? nodeEventsBlob(ref, t.node, stamp) : jobEventsBlob(ref, jobId, t.node, stamp);
+    if (await store.putIfAbsent(name, body, 'application/json; charset=utf-8', metadata)) return;
+  }
+}
+
+/** Stores one session's events; returns how many were new and how many were duplicates. */
+async function storeSession(
+  store: BlobStore,
+  t: EventsTarget & SessionTarget,
+  events: ValidEvent[],
+  maxBlocks: number,
+): Promise<{ accepted: number; duplicates: number }> {
+  const seen = seenLog(store, sessionRef(t), maxBlocks);
+  const { fresh, duplicates } = await seen.admit(events.map((e) => e.eventId));
+  const taken = new Set<string>();
+  const toStore = events.filter((e) => fresh.has(e.eventId) && !taken.has(e.eventId) && taken.add(e.eventId));
+  const groups = [...groupBy(toStore, (e) => e.jobId ?? '').values()];
+  const outcomes = await Promise.allSettled(groups.map((g) => writeFile(store, t, g)));
+  const stored = groups.filter((_, i) => outcomes[i]?.status === 'fulfilled').flat();
+  const failed = groups.filter((_, i) => outcomes[i]?.status === 'rejected').flat();
+  seen.settle(
+    stored.map((e) => e.eventId),
+    failed.map((e) => e.eventId),
+  );
+  const failure = outcomes.find((o) => o.status === 'rejected');
+  if (failure !== undefined) throw (failure).reason;
+  await seen.record(stored.map((e) => e.eventId));
+  if (stored.length > 0 || duplicates > 0) await ensureMetadata(store, t);
+  return { accepted: stored.length, duplicates };
+}
+
+/**
+ * Stores a batch of Ray events as posted by Ray's aggregator: valid events grouped by session and
+ * job into new files, duplicates (by eventId within the session) skipped, malformed ones reported.
+ */
+export async function storeEvents(
+  store: BlobStore,
+  t: EventsTarget,
+  raw: unknown[],
+  maxBlocks: number,
+): Promise<EventsResult> {
+  const checked = raw.map((e, i) => checkEvent(e, i));
+  const valid = checked.filter((c): c is ValidEvent => 'event' in c);
+  const errors = checked.filter((c): c is EventError => !('event' in c));
+  const sessions = [...groupBy(valid, (e) => e.session).entries()];
+  const results = await Promise.all(
+    sessions.map(([session, events]) => storeSession(store, { ...t, session }, events, maxBlocks)),
+  );
+  return {
+    accepted: results.reduce((n, r) => n + r.accepted, 0),
+    duplicates: results.reduce((n, r) => n + r.duplicates, 0),
+    rejected: errors.length,
+    errors,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Session metadata (`metadir/<namespace>_<cluster>/<session>/metadata.json`): written by the first
+ * accepted ingest of a session, merged later with the first value of every key kept.
+ */
+import type { BlobStore } from '../../storage/blobStore.js';
+import { metadataBlob } from '../layout.js';
+import { parseSession } from '../session.js';
+
+export interface SessionTarget {
+  namespace: string;
+  cluster: string;
+  clusterId: string;
+  session: string;
+}
+
+export type MetadataOutcome = 'written' | 'merged' | 'unchanged';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+// Per process: metadata files known to exist, so that the hot path does no I/O for them.
+const known = new Set<string>();
+
+/** The fields every metadata.json holds. */
+export function baseMetadata(t: SessionTarget): Record<string, unknown> {
+  const s = parseSession(t.session);
+  return {
+    namespace: t.namespace,
+    cluster: t.cluster,
+    clusterId: t.clusterId,
+    session: t.session,
+    createTime: s.createTime,
+    createTimeStamp: s.createTimeStamp,
+  };
+}
+
+/** Adds the keys of `extra` that `current` lacks (the first value of a key stays). */
+function merged(
+  current: Record<string, unknown>,
+  extra: Record<string, unknown>,
+): Record<string, unknown> | null {
+  const add = Object.entries(extra).filter(([k]) => !Object.prototype.hasOwnProperty.call(current, k));
+  return add.length === 0 ? null : { ...current, ...Object.fromEntries(add) };
+}
+
+function parseDoc(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // A damaged document is replaced by a merge of what we know (below).
+  }
+  return {};
+}
+
+/**
+ * Writes the session's metadata if missing and merges `extra` into it. Cheap when the file is
+ * known to exist and there is nothing to add.
+ */
+export async function ensureMetadata(
+  store: BlobStore,
+  t: SessionTarget,
+  extra: Record<string, unknown> = {},
+): Promise<MetadataOutcome> {
+  const name = metadataBlob(t.namespace, t.cluster, t.session);
+  const key = `${store.container}/${name}`;
+  const base = baseMetadata(t);
+  if (Object.keys(extra).length === 0) {
+    if (known.has(key)) return 'unchanged';
+    const created = await store.putIfAbsent(name, JSON.stringify(base), JSON_TYPE);
+    known.add(key);
+    return created ? 'written' : 'unchanged';
+  }
+  const r = await store.update(
+    name,
+    (text) => {
+      if (text === null) return JSON.stringify(merged(base, extra) ?? base);
+      const doc = parseDoc(text);
+      const next = merged(doc, { ...base, ...extra });
+      return next === null ? null : JSON.stringify(next);
+    },
+    JSON_TYPE,
+  );
+  known.add(key);
+  return r.created ? 'written' : r.written ? 'merged' : 'unchanged';
+}

@@ -1,0 +1,193 @@
+/**
+ * Which Ray event ids a session already stored: an append-only log of ids (one per line) under
+ * `index/`, segmented like log files, plus a per-process set that catches up with the log before
+ * every admission. Events are written to their files first and recorded here afterwards, so a
+ * crash in between can only cause a duplicate on resend (the query side dedupes by eventId too),
+ * never a loss.
+ */
+import type { BlobStore } from '../../storage/blobStore.js';
+import { eventsSeenBlob, type SessionRef } from '../layout.js';
+import { MAX_PIECE } from './pieces.js';
+import { create, fileLength, locate, readRange, type SegmentedFile, type Tail } from './segments.js';
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+}
+
+function deferred(): Deferred {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+interface Waiter {
+  text: string;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** What a batch may store: `fresh` ids are reserved for it until `settle`. */
+export interface Admission {
+  fresh: Set<string>;
+  duplicates: number;
+}
+
+/** Splits text made of whole lines into pieces of whole lines, each at most one append block. */
+function linePieces(text: string): Buffer[] {
+  const out: Buffer[] = [];
+  let piece = '';
+  for (const line of text.split(/(?<=\n)/)) {
+    if (piece.length > 0 && Buffer.byteLength(piece) + Buffer.byteLength(line) > MAX_PIECE) {
+      out.push(Buffer.from(piece));
+      piece = '';
+    }
+    piece += line;
+  }
+  if (piece.length > 0) out.push(Buffer.from(piece));
+  return out;
+}
+
+export class SeenLog {
+  private readonly ids = new Set<string>();
+  private readonly inflight = new Map<string, Deferred>();
+  /** How far this process has read the log (appends are whole lines, so this is a line boundary). */
+  private tail: Tail | null = null;
+  private lock: Promise<unknown> = Promise.resolve();
+  private queue: Waiter[] = [];
+
+  constructor(
+    private readonly store: BlobStore,
+    private readonly file: SegmentedFile,
+  ) {}
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Reads the ids other writers recorded since we last looked. */
+  private async catchUp(): Promise<void> {
+    const now = await locate(this.store, this.file, this.tail);
+    const from = fileLength(this.tail);
+    if (now !== null && fileLength(now) > from) {
+      let rest = '';
+      for await (const chunk of readRange(this.store, this.file, now, from, fileLength(now))) {
+        const lines = (rest + chunk.toString('utf8')).split('\n');
+        rest = lines.pop() ?? '';
+        for (const id of lines) if (id !== '') this.ids.add(id);
+      }
+    }
+    this.tail = now;
+  }
+
+  /**
+   * Splits `ids` (in order) into fresh ones, reserved for the caller, and duplicates: stored
+   * already, or earlier in the same list. Waits for other batches still writing the same ids.
+   */
+  async admit(ids: string[]): Promise<Admission> {
+    for (;;) {
+      const result = await this.exclusive(async () => {
+        await this.catchUp();
+        const busy = ids.flatMap((id) => this.inflight.get(id)?.promise ?? []);
+        if (busy.length > 0) return busy;
+        const fresh = new Set<string>();
+        let duplicates = 0;
+        for (const id of ids) {
+          if (this.ids.has(id) || fresh.has(id)) duplicates += 1;
+          else fresh.add(id);
+        }
+        for (const id of fresh) {
+          this.ids.add(id);
+          this.inflight.set(id, deferred());
+        }
+        return { fresh, duplicates };
+      });
+      if (!Array.isArray(result)) return result;
+      await Promise.allSettled(result);
+    }
+  }
+
+  /**
+   * Ends a reservation: ids whose events are durably stored stay seen; the rest are released so
+   * that a resend stores them. Wakes batches waiting for these ids.
+   */
+  settle(stored: Iterable<string>, failed: Iterable<string>): void {
+    for (const id of failed) this.ids.delete(id);
+    for (const id of [...stored, ...failed]) {
+      this.inflight.get(id)?.resolve();
+      this.inflight.delete(id);
+    }
+  }
+
+  /** Records stored ids in the log; concurrent calls share one append. */
+  record(ids: Iterable<string>): Promise<void> {
+    const text = [...ids].map((id) => `${id}\n`).join('');
+    if (text === '') return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ text, resolve, reject });
+      if (this.queue.length === 1) void this.exclusive(() => this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      for (const piece of linePieces(batch.map((w) => w.text).join(''))) await this.appendPiece(piece);
+      for (const w of batch) w.resolve();
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
+  }
+
+  private async appendPiece(piece: Buffer): Promise<void> {
+    for (;;) {
+      if (this.tail === null) {
+        await create(this.store, this.file);
+        await this.catchUp();
+        continue;
+      }
+      if (this.tail.blocks >= this.file.maxBlocks) {
+        await this.catchUp(); // rolls over to the next segment
+        continue;
+      }
+      const r = await this.store.appendAt(this.file.blob(this.tail.segment), this.tail.length, piece);
+      if (r.ok) {
+        this.tail = {
+          ...this.tail,
+          length: this.tail.length + piece.byteLength,
+          blocks: r.committedBlockCount,
+        };
+        return;
+      }
+      await this.catchUp();
+    }
+  }
+}
+
+const logs = new Map<string, SeenLog>();
+const MAX_SESSIONS = 1_000;
+
+/** The process-wide seen-log of a session (its ids are loaded on first use). */
+export function seenLog(store: BlobStore, ref: SessionRef, maxBlocks: number): SeenLog {
+  const key = `${store.container}/${eventsSeenBlob(ref)}`;
+  let log = logs.get(key);
+  if (log === undefined) {
+    if (logs.size >= MAX_SESSIONS) logs.delete(logs.keys().next().value as string);
+    log = new SeenLog(store, {
+      blob: (segment) => eventsSeenBlob(ref, segment),
+      contentType: 'text/plain; charset=utf-8',
+      metadata: {},
+      maxBlocks,
+    });
+    logs.set(key, log);
+  }
+  return log;
+}
+
+/** Forgets every session's ids (tests that simulate a fresh process). */
+export function forgetSeen(): void {
+  logs.clear();
+}

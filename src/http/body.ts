@@ -1,0 +1,103 @@
+/**
+ * Request bodies as streams: content-type and content-encoding checks (415), the size limit counted
+ * after decompression (413), gzip decompressed on the fly with node:zlib.
+ */
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { HttpRequest } from '@azure/functions';
+import { HttpError } from '../core/errors.js';
+
+/** Media types of raw log bytes. */
+export const RAW_TYPES = ['application/octet-stream', 'text/plain'] as const;
+/** Media types of JSON bodies. */
+export const JSON_TYPES = ['application/json'] as const;
+
+export interface BodyRules {
+  /** Accepted media types (parameters such as `charset` are ignored); an absent Content-Type is accepted. */
+  types: readonly string[];
+  /** Largest body in bytes, counted after decompression. */
+  maxBytes: number;
+}
+
+function tooLarge(maxBytes: number, what: string): HttpError {
+  return new HttpError(413, 'body_too_large', `${what} is larger than the limit of ${maxBytes} bytes`, {
+    limit: maxBytes,
+  });
+}
+
+/** Validates the headers of a body; returns whether it is gzip. Throws 415 or 413. */
+export function checkBodyHeaders(req: HttpRequest, rules: BodyRules): { gzip: boolean } {
+  const type = req.headers.get('content-type');
+  if (type !== null) {
+    const media = type.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!rules.types.includes(media)) {
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        `Content-Type ${JSON.stringify(type.slice(0, 80))} is not accepted here (use ${rules.types.join(' or ')})`,
+      );
+    }
+  }
+  const encoding = (req.headers.get('content-encoding') ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity' && encoding !== 'gzip') {
+    throw new HttpError(
+      415,
+      'unsupported_encoding',
+      `Content-Encoding ${JSON.stringify(encoding.slice(0, 80))} is not supported (use gzip or none)`,
+    );
+  }
+  const length = req.headers.get('content-length');
+  if (length !== null && /^\d+$/.test(length.trim()) && Number(length) > rules.maxBytes) {
+    throw tooLarge(rules.maxBytes, `the body (Content-Length ${length.trim()})`);
+  }
+  return { gzip: encoding === 'gzip' };
+}
+
+/**
+ * The request body, decompressed, as a stream of chunks. Throws (while iterating) 413 as soon as
+ * more than `maxBytes` arrived after decompression, and 400 `invalid_body` for a corrupt gzip
+ * stream or a body cut off. Stopping early releases the underlying streams.
+ */
+export async function* bodyChunks(req: HttpRequest, rules: BodyRules): AsyncGenerator<Uint8Array> {
+  const { gzip } = checkBodyHeaders(req, rules);
+  if (req.body === null) return;
+  const raw = Readable.fromWeb(req.body);
+  const gunzip = gzip ? createGunzip() : undefined;
+  if (gunzip !== undefined) {
+    raw.on('error', (err) => gunzip.destroy(err));
+    raw.pipe(gunzip);
+  }
+  let total = 0;
+  try {
+    for await (const chunk of gunzip ?? raw) {
+      const bytes = chunk as Buffer;
+      total += bytes.byteLength;
+      if (total > rules.maxBytes) throw tooLarge(rules.maxBytes, gzip ? 'the decompressed body' : 'the body');
+      yield bytes;
+    }
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new HttpError(400, 'invalid_body', `the body could not be read${gzip ? ' as gzip' : ''}: ${why}`);
+  } finally {
+    raw.destroy();
+    gunzip?.destroy();
+  }
+}
+
+/** Reads a JSON body whole (small by contract) and parses it; 400 `invalid_body` when it is not JSON. */
+export async function jsonBody(req: HttpRequest, rules: BodyRules): Promise<unknown> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of bodyChunks(req, rules)) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new HttpError(400, 'invalid_body', 'the body is empty; expected JSON');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new HttpError(
+      400,
+      'invalid_body',
+      `the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
