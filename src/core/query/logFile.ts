@@ -25,8 +25,10 @@ export interface LogFile {
 
 /** One strong ETag for a file: the blob's own for one segment, else a digest of all of theirs. */
 export function combinedEtag(etags: string[]): string {
-  if (etags.length === 1) return etags[0] ?? '""';
-  const h = createHash('sha256').update(etags.join(',')).digest('base64url').slice(0, 27);
+  // Listings give ETags bare, reads give them quoted: one form, so a listed ETag matches a read's.
+  const quoted = etags.map((e) => (e.startsWith('"') ? e : `"${e}"`));
+  if (quoted.length === 1) return quoted[0] ?? '""';
+  const h = createHash('sha256').update(quoted.join(',')).digest('base64url').slice(0, 27);
   return `"${h}"`;
 }
 
