@@ -70,7 +70,8 @@ export async function clustersV1(store: BlobStore) {
   const clusters = (await readSummary(store)).clusters.map((c) => ({
     namespace: c.namespace,
     name: c.name,
-    clusterIds: c.clusterIds,
+    // A cluster known only from metadata has the default clusterId, its namespace.
+    clusterIds: c.clusterIds.length > 0 ? c.clusterIds : [c.namespace],
     sessions: c.sessions.length,
     latestSession: c.sessions[0] ?? null,
     lastActivity: c.lastActivity,

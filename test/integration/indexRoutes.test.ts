@@ -1,0 +1,183 @@
+import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from '@azure/functions';
+import { afterEach, describe, expect, it } from 'vitest';
+import { indexLogBlobHandler } from '../../src/functions/indexLogBlob.js';
+import { indexMetadataBlobHandler } from '../../src/functions/indexMetadataBlob.js';
+import { listClustersHandler } from '../../src/functions/listClusters.js';
+import { listClustersV1Handler } from '../../src/functions/listClustersV1.js';
+import { listSessionsHandler } from '../../src/functions/listSessions.js';
+import { reindexHandler } from '../../src/functions/reindex.js';
+import { dataStore, resetClients } from '../../src/storage/clients.js';
+import { resetConfig } from '../../src/storage/config.js';
+import { azuriteConnectionString, uniqueContainer } from '../helpers/storage.js';
+import { Recorder } from './indexFixtures.js';
+
+const saved = { ...process.env };
+const S_OLD = 'session_2026-01-27_10-52-59_373533_1';
+const S_NEW = 'session_2026-02-01_08-00-00_000001';
+
+function useEnv(env: Record<string, string>): void {
+  process.env = { ...saved, ...env };
+  resetConfig();
+  resetClients();
+}
+
+function useAzurite(): string {
+  const container = uniqueContainer('ixr');
+  useEnv({ AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(), AZURE_STORAGE_CONTAINER: container });
+  return container;
+}
+
+function useDeadStorage(): void {
+  useEnv({
+    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString().replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:9'),
+  });
+}
+
+async function notify(container: string, name: string): Promise<void> {
+  const root = name.split('/')[0] ?? '';
+  const context = new InvocationContext({
+    functionName: root === 'log' ? 'indexLogBlob' : 'indexMetadataBlob',
+    triggerMetadata: { blobTrigger: `${container}/${name}`, name: name.slice(root.length + 1) },
+  });
+  const handler = root === 'log' ? indexLogBlobHandler : indexMetadataBlobHandler;
+  await handler(Buffer.alloc(0), context);
+}
+
+async function call(handler: HttpHandler, url: string, params: Record<string, string> = {}, method = 'GET') {
+  const req = new HttpRequest({ method, url: `http://localhost${url}`, params });
+  const res = (await handler(req, new InvocationContext({ functionName: 'test' }))) as HttpResponseInit;
+  return {
+    status: res.status,
+    headers: new Headers(res.headers),
+    body: JSON.parse(res.body as string) as unknown,
+  };
+}
+
+afterEach(() => useEnv({}));
+
+describe('listing routes and blob triggers (handlers against Azurite)', () => {
+  it('indexes through the trigger handlers and lists in KubeRay’s exact shape, newest first', async () => {
+    const container = useAzurite();
+    const rec = new Recorder(dataStore());
+    await rec.log('default', { cluster: 'rc', clusterId: 'default', session: S_OLD }, 'head', 'raylet.out', [
+      'hi\n',
+    ]);
+    await rec.metadata('ml', { cluster: 'trainer', clusterId: 'ml', session: S_NEW });
+    for (const name of rec.notifications) await notify(container, name);
+    await notify(container, 'log/not_a/valid/blob'); // logged and skipped: it must not throw
+
+    const res = await call(listClustersHandler, '/api/clusters');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      {
+        name: 'trainer',
+        namespace: 'ml',
+        sessionName: S_NEW,
+        createTime: '2026-02-01T08:00:00Z',
+        createTimeStamp: 1769932800,
+      },
+      {
+        name: 'rc',
+        namespace: 'default',
+        sessionName: S_OLD,
+        createTime: '2026-01-27T10:52:59Z',
+        createTimeStamp: 1769511179,
+      },
+    ]);
+
+    const v1 = await call(listClustersV1Handler, '/api/v1/clusters');
+    expect(v1.body).toEqual({
+      clusters: [
+        {
+          namespace: 'default',
+          name: 'rc',
+          clusterIds: ['default'],
+          sessions: 1,
+          latestSession: S_OLD,
+          lastActivity: expect.any(String) as string,
+        },
+        {
+          namespace: 'ml',
+          name: 'trainer',
+          clusterIds: [],
+          sessions: 1,
+          latestSession: S_NEW,
+          lastActivity: expect.any(String) as string,
+        },
+      ],
+    });
+
+    const sessions = await call(listSessionsHandler, '/api/v1/clusters/default/rc/sessions', {
+      namespace: 'default',
+      cluster: 'rc',
+    });
+    expect(sessions.status).toBe(200);
+    expect(sessions.body).toMatchObject({
+      namespace: 'default',
+      name: 'rc',
+      sessions: [
+        {
+          sessionName: S_OLD,
+          clusterId: 'default',
+          createTime: '2026-01-27T10:52:59Z',
+          createTimeStamp: 1769511179,
+          nodes: ['head'],
+          files: 1,
+          bytes: 3,
+        },
+      ],
+    });
+    const onlyMeta = await call(listSessionsHandler, '/x', { namespace: 'ml', cluster: 'trainer' });
+    expect(onlyMeta.body).toMatchObject({
+      sessions: [{ sessionName: S_NEW, clusterId: 'ml', files: 0, nodes: [] }],
+    });
+  });
+
+  it('answers 404 for an unknown cluster and 400 naming a bad parameter', async () => {
+    useAzurite();
+    const missing = await call(listSessionsHandler, '/x', { namespace: 'default', cluster: 'nope' });
+    expect(missing).toMatchObject({ status: 404, body: { error: 'cluster_not_found' } });
+    const bad = await call(listSessionsHandler, '/x', { namespace: 'Bad_NS', cluster: 'rc' });
+    expect(bad).toMatchObject({ status: 400, body: { error: 'invalid_parameter', field: 'namespace' } });
+    expect((await call(listClustersHandler, '/api/clusters')).body).toEqual([]);
+  });
+
+  it('answers 503 with Retry-After, never an empty list, when storage is unreachable', async () => {
+    useDeadStorage();
+    for (const [handler, params] of [
+      [listClustersHandler, {}],
+      [listClustersV1Handler, {}],
+      [listSessionsHandler, { namespace: 'default', cluster: 'rc' }],
+    ] as const) {
+      const res = await call(handler, '/x', params);
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ error: 'storage_unavailable' });
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    }
+    // The trigger throws, so that the host retries the notification later.
+    await expect(notify('c', `log/rc_default/${S_OLD}/logs/h/raylet.out`)).rejects.toThrow(/unreachable/);
+  });
+
+  it('reindexes over the admin route, with a dry run, and rejects a bad flag', async () => {
+    const container = useAzurite();
+    const rec = new Recorder(dataStore());
+    await rec.log('default', { cluster: 'rc', clusterId: 'default', session: S_OLD }, 'head', 'raylet.out', [
+      'x',
+    ]);
+    const dry = await call(reindexHandler, '/api/v1/admin/reindex?dryRun=true', {}, 'POST');
+    expect(dry).toMatchObject({
+      status: 200,
+      body: { dryRun: true, added: [`default/rc/${S_OLD}`], written: 3 },
+    });
+    expect((await call(listClustersHandler, '/api/clusters')).body).toEqual([]);
+    const real = await call(reindexHandler, '/api/v1/admin/reindex', {}, 'POST');
+    expect(real).toMatchObject({
+      status: 200,
+      body: { dryRun: false, added: [`default/rc/${S_OLD}`], sessions: 1 },
+    });
+    expect((await call(listClustersHandler, '/api/clusters')).body).toHaveLength(1);
+    const bad = await call(reindexHandler, '/api/v1/admin/reindex?dryRun=yes', {}, 'POST');
+    expect(bad).toMatchObject({ status: 400, body: { field: 'dryRun' } });
+    expect(container).toBeTruthy();
+  });
+});
