@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { appendLogHandler } from '../../src/functions/appendLog.js';
+import { logBlob } from '../../src/core/layout.js';
+import { forgetTails } from '../../src/core/ingest/segments.js';
+import { allBlobs, call, putRequest, readLog, restoreEnv, target, useFreshApp } from './ingestSupport.js';
+
+afterEach(restoreEnv);
+
+const put = (opts: Parameters<typeof putRequest>[0]) => call(appendLogHandler, putRequest(opts));
+const ref = { cluster: target.cluster, clusterId: target.clusterId, session: target.session };
+
+describe('log append rules (handler against Azurite)', () => {
+  it('appends a sequence of chunks and answers Next-Offset each time', async () => {
+    const store = useFreshApp();
+    const a = await put({ offset: 0, body: 'hello ' });
+    expect(a).toMatchObject({ status: 200, body: { status: 'appended', offset: 0, nextOffset: 6 } });
+    expect(a.headers['next-offset']).toBe('6');
+    const b = await put({ offset: 6, body: 'world\n' });
+    expect(b).toMatchObject({ status: 200, body: { status: 'appended', offset: 6, nextOffset: 12 } });
+    expect(b.headers['next-offset']).toBe('12');
+    expect((await readLog(store))?.toString()).toBe('hello world\n');
+  });
+
+  it('answers the same request sent twice as a duplicate and writes nothing', async () => {
+    const store = useFreshApp();
+    await put({ offset: 0, body: 'abc' });
+    await put({ offset: 3, body: 'def' });
+    const before = await store.properties(logBlob(ref, 'head-1', 'raylet.out'));
+    const again = await put({ offset: 3, body: 'def' });
+    expect(again).toMatchObject({ status: 200, body: { status: 'duplicate', offset: 3, nextOffset: 6 } });
+    expect(again.headers['next-offset']).toBe('6');
+    const after = await store.properties(logBlob(ref, 'head-1', 'raylet.out'));
+    expect(after?.etag).toBe(before?.etag);
+    expect((await readLog(store))?.toString()).toBe('abcdef');
+  });
+
+  it('appends only the missing suffix of an overlapping chunk', async () => {
+    const store = useFreshApp();
+    await put({ offset: 0, body: '0123456789' });
+    const r = await put({ offset: 5, body: '56789abcde' });
+    expect(r).toMatchObject({ status: 200, body: { status: 'appended', offset: 5, nextOffset: 15 } });
+    expect((await readLog(store))?.toString()).toBe('0123456789abcde');
+  });
+
+  it('answers a gap with 409 offset_gap and the expected offset, writing nothing', async () => {
+    const store = useFreshApp();
+    await put({ offset: 0, body: '0123456789' });
+    const r = await put({ offset: 12, body: 'xyz' });
+    expect(r).toMatchObject({ status: 409, body: { error: 'offset_gap', expectedOffset: 10 } });
+    expect(r.headers['next-offset']).toBe('10');
+    expect((await readLog(store))?.toString()).toBe('0123456789');
+  });
+
+  it('answers differing overlap with 409 offset_conflict, writing nothing', async () => {
+    const store = useFreshApp();
+    await put({ offset: 0, body: '0123456789' });
+    const r = await put({ offset: 8, body: '8Xabc' });
+    expect(r).toMatchObject({ status: 409, body: { error: 'offset_conflict', expectedOffset: 10 } });
+    expect(r.headers['next-offset']).toBe('10');
+    expect((await readLog(store))?.toString()).toBe('0123456789');
+  });
+
+  it('leaves no blob behind when a request on a new file is rejected', async () => {
+    const store = useFreshApp();
+    const r = await put({ offset: 5, body: 'abc' });
+    expect(r).toMatchObject({ status: 409, body: { error: 'offset_gap', expectedOffset: 0 } });
+    expect(await allBlobs(store)).toEqual([]);
+  });
+
+  it('creates an empty file from an empty body at offset 0', async () => {
+    const store = useFreshApp();
+    const r = await put({ offset: 0 });
+    expect(r).toMatchObject({ status: 200, body: { status: 'appended', offset: 0, nextOffset: 0 } });
+    expect((await readLog(store))?.byteLength).toBe(0);
+    expect((await store.properties(logBlob(ref, 'head-1', 'raylet.out')))?.metadata).toMatchObject({
+      namespace: 'default',
+      cluster: 'raycluster-kuberay',
+      clusterid: 'default',
+      node: 'head-1',
+      startoffset: '0',
+    });
+  });
+
+  it('completes a request that died midway exactly when it is retried', async () => {
+    const store = useFreshApp();
+    const source = randomBytes(6 * 1024 * 1024);
+    // The first 4 MiB piece is stored, then the gzip stream turns out to be cut off: 400.
+    const gz = gzipSync(source);
+    const cut = await put({
+      offset: 0,
+      body: gz.subarray(0, gz.byteLength - 1000),
+      headers: { 'content-encoding': 'gzip' },
+    });
+    expect(cut).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
+    const partial = Number(cut.headers['next-offset']);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(source.byteLength);
+    const retry = await put({ offset: 0, body: source });
+    expect(retry).toMatchObject({ status: 200, body: { status: 'appended', nextOffset: source.byteLength } });
+    expect((await readLog(store))?.equals(source)).toBe(true);
+  });
+
+  it('stores gzip bodies decompressed, counting offsets after decompression', async () => {
+    const store = useFreshApp();
+    const text = 'line of a log\n'.repeat(1000);
+    const a = await put({ offset: 0, body: gzipSync(text), headers: { 'content-encoding': 'gzip' } });
+    expect(a).toMatchObject({ status: 200, body: { status: 'appended', nextOffset: text.length } });
+    const b = await put({
+      offset: text.length,
+      body: gzipSync('end\n'),
+      headers: { 'content-encoding': 'GZIP' },
+    });
+    expect(b.body.nextOffset).toBe(text.length + 4);
+    expect((await readLog(store))?.toString()).toBe(`${text}end\n`);
+  });
+
+  it('answers a gzip bomb 413 and writes nothing past the limit', async () => {
+    const store = useFreshApp({ INGEST_MAX_BODY_BYTES: String(1024 * 1024) });
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    expect(bomb.byteLength).toBeLessThan(1024 * 1024);
+    const r = await put({ offset: 0, body: bomb, headers: { 'content-encoding': 'gzip' } });
+    expect(r).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
+    expect(r.headers['next-offset']).toBe('0');
+    // The limit is below one 4 MiB piece, so not even the first piece was stored.
+    expect(await allBlobs(store)).toEqual([]);
+  });
+
+  it('writes at most whole pieces within the limit for a bomb past a large limit, and a retry is safe', async () => {
+    const store = useFreshApp({ INGEST_MAX_BODY_BYTES: String(10 * 1024 * 1024) });
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 'a'));
+    const r = await put({ offset: 0, body: bomb, headers: { 'content-encoding': 'gzip' } });
+    expect(r).toMatchObject({ status: 413 });
+    const stored = (await readLog(store)) ?? Buffer.alloc(0);
+    expect(stored.byteLength).toBe(8 * 1024 * 1024); // two whole 4 MiB pieces, never past the limit
+    expect(r.headers['next-offset']).toBe(String(stored.byteLength));
+    expect(stored.equals(Buffer.alloc(stored.byteLength, 'a'))).toBe(true);
+    const again = await put({ offset: 0, body: bomb, headers: { 'content-encoding': 'gzip' } });
+    expect(again.status).toBe(413);
+    expect((await readLog(store))?.byteLength).toBe(stored.byteLength);
+  });
+
+  it('ends byte-identical to the source with 20 concurrent writers sending overlapping chunks', async () => {
+    const store = useFreshApp();
+    const source = randomBytes(512 * 1024);
+    const writer = async () => {
+      let pos = 0;
+      let requests = 0;
+      while (pos < source.byteLength) {
+        const start = Math.max(0, pos - Math.floor(Math.random() * 4096));
+        const end = Math.min(source.byteLength, start + 1 + Math.floor(Math.random() * 48 * 1024));
+        const r = await put({ offset: start, body: source.subarray(start, end) });
+        requests += 1;
+        if (r.status === 200) pos = Math.max(pos, Number(r.body.nextOffset));
+        else if (r.status === 409 && r.body.error === 'offset_gap') pos = Number(r.body.expectedOffset);
+        else throw new Error(`unexpected answer ${r.status} ${JSON.stringify(r.body)}`);
+        // Now and then jump back to resend an old range, as a restarted collector would.
+        if (Math.random() < 0.1) pos = Math.floor(Math.random() * pos);
+      }
+      return requests;
+    };
+    const counts = await Promise.all(Array.from({ length: 20 }, writer));
+    expect(counts.every((n) => n > 0)).toBe(true);
+    expect((await readLog(store))?.equals(source)).toBe(true);
+  });
+});
+
+describe('log segments past the block limit (LOG_SEGMENT_MAX_BLOCKS lowered)', () => {
+  it('Azurite rejects appends to a sealed append blob', async () => {
+    const store = useFreshApp();
+    await store.createAppendBlob('s.log', 'text/plain');
+    expect((await store.appendAt('s.log', 0, Buffer.from('ab'))).ok).toBe(true);
+    expect(await store.seal('s.log')).toBe(true);
+    expect(await store.seal('s.log')).toBe(true);
+    expect(await store.appendAt('s.log', 2, Buffer.from('cd'))).toEqual({ ok: false, reason: 'sealed' });
+    expect(await store.properties('s.log')).toMatchObject({ size: 2, sealed: true });
+  });
+
+  it('rolls over to new segments and still reads as one file', async () => {
+    const store = useFreshApp({ LOG_SEGMENT_MAX_BLOCKS: '3' });
+    const parts = Array.from({ length: 10 }, (_, i) => `chunk ${i}\n`);
+    let at = 0;
+    for (const p of parts) {
+      const r = await put({ offset: at, body: p });
+      expect(r).toMatchObject({ status: 200, body: { status: 'appended' } });
+      at += p.length;
+    }
+    expect((await readLog(store, target, 3))?.toString()).toBe(parts.join(''));
+    const seg0 = await store.properties(logBlob(ref, 'head-1', 'raylet.out', 0));
+    const seg1 = await store.properties(logBlob(ref, 'head-1', 'raylet.out', 1));
+    expect(seg0).toMatchObject({ sealed: true, committedBlockCount: 3 });
+    expect(seg1?.metadata).toMatchObject({
+      startoffset: String(seg0?.size),
+      segment: '1',
+      namespace: 'default',
+    });
+    // A duplicate spanning segments is recognised; a conflicting one is not.
+    expect((await put({ offset: 0, body: parts.join('') })).body.status).toBe('duplicate');
+    expect((await put({ offset: 2, body: 'X' })).body.error).toBe('offset_conflict');
+    // A fresh process (no cached tail) continues at the right place.
+    forgetTails();
+    const next = await put({ offset: at, body: 'tail\n' });
+    expect(next.body).toMatchObject({ status: 'appended', nextOffset: at + 5 });
+    expect((await readLog(store, target, 3))?.toString()).toBe(`${parts.join('')}tail\n`);
+  });
+
+  it('stays byte-identical with concurrent writers across rollovers', async () => {
+    const store = useFreshApp({ LOG_SEGMENT_MAX_BLOCKS: '2' });
+    const source = randomBytes(64 * 1024);
+    const writer = async () => {
+      let pos = 0;
+      while (pos < source.byteLength) {
+        const end = Math.min(source.byteLength, pos + 1 + Math.floor(Math.random() * 4096));
+        const r = await put({ offset: pos, body: source.subarray(pos, end) });
+        if (r.status === 200) pos = Number(r.body.nextOffset);
+        else if (r.status === 409 && r.body.error === 'offset_gap') pos = Number(r.body.expectedOffset);
+        else throw new Error(`unexpected answer ${r.status} ${JSON.stringify(r.body)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 5 }, writer));
+    expect((await readLog(store, target, 2))?.equals(source)).toBe(true);
+  });
+});

@@ -1,0 +1,134 @@
+/** Shared helpers of the ingest integration tests: calling the handlers against the run's Azurite. */
+import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from '@azure/functions';
+import { logFile, type LogTarget } from '../../src/core/ingest/logs.js';
+import { readRange, locate } from '../../src/core/ingest/segments.js';
+import type { BlobStore } from '../../src/storage/blobStore.js';
+import { dataStore, resetClients } from '../../src/storage/clients.js';
+import { resetConfig } from '../../src/storage/config.js';
+import { azuriteConnectionString, uniqueContainer } from '../helpers/storage.js';
+
+const saved = { ...process.env };
+
+/** Points the app's settings at a fresh container of the run's Azurite; returns its store. */
+export function useFreshApp(env: Record<string, string> = {}): BlobStore {
+  process.env = {
+    ...saved,
+    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(),
+    AZURE_STORAGE_CONTAINER: uniqueContainer('ing'),
+    ...env,
+  };
+  resetConfig();
+  resetClients();
+  return dataStore();
+}
+
+export function restoreEnv(): void {
+  process.env = { ...saved };
+  resetConfig();
+  resetClients();
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+export async function call(handler: HttpHandler, req: HttpRequest): Promise<Reply> {
+  const res: HttpResponseInit = await handler(req, new InvocationContext({ functionName: 'test' }));
+  const headers = Object.fromEntries(
+    Object.entries((res.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  const text = typeof res.body === 'string' ? res.body : '';
+  return {
+    status: res.status ?? 200,
+    headers,
+    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+  };
+}
+
+export const SESSION = 'session_2026-01-27_10-52-59_373533_1';
+
+export const target: LogTarget = {
+  namespace: 'default',
+  cluster: 'raycluster-kuberay',
+  clusterId: 'default',
+  session: SESSION,
+  node: 'head-1',
+  file: 'raylet.out',
+};
+
+/** A PUT to the append route, as the host would route it. */
+export function putRequest(opts: {
+  offset?: string | number;
+  body?: Uint8Array | string;
+  headers?: Record<string, string>;
+  params?: Partial<Record<'namespace' | 'cluster' | 'session' | 'node' | 'file', string>>;
+  query?: Record<string, string>;
+}): HttpRequest {
+  const params = { ...target, ...opts.params };
+  const query: Record<string, string> = { ...opts.query };
+  if (opts.offset !== undefined) query.offset = String(opts.offset);
+  const body =
+    opts.body === undefined
+      ? undefined
+      : typeof opts.body === 'string'
+        ? { string: opts.body }
+        : { bytes: opts.body };
+  return new HttpRequest({
+    method: 'PUT',
+    url: `http://localhost/api/v1/logs/${params.namespace}/${params.cluster}/${params.session}/${params.node}/${params.file}`,
+    params: {
+      namespace: params.namespace,
+      cluster: params.cluster,
+      session: params.session,
+      node: params.node,
+      file: params.file,
+    },
+    query,
+    headers: { 'content-type': 'application/octet-stream', ...opts.headers },
+    ...(body !== undefined && { body }),
+  });
+}
+
+/** A POST with a JSON (or given) body. */
+export function postRequest(
+  route: string,
+  body: unknown,
+  opts: { query?: Record<string, string>; headers?: Record<string, string>; raw?: Uint8Array | string } = {},
+): HttpRequest {
+  const raw = opts.raw ?? JSON.stringify(body);
+  return new HttpRequest({
+    method: 'POST',
+    url: `http://localhost/api/${route}`,
+    query: opts.query ?? {},
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    body: typeof raw === 'string' ? { string: raw } : { bytes: raw },
+  });
+}
+
+/** The whole content of a (segmented) log file, read as one file; null when absent. */
+export async function readLog(
+  store: BlobStore,
+  t: LogTarget = target,
+  maxBlocks = 45_000,
+): Promise<Buffer | null> {
+  const file = logFile(t, maxBlocks);
+  const tail = await locate(store, file);
+  if (tail === null) return null;
+  const chunks: Buffer[] = [];
+  for await (const c of readRange(store, file, tail, 0, tail.start + tail.length)) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/** Every blob name in the store's container. */
+export async function allBlobs(store: BlobStore): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ prefix: '', pageSize: 5000, ...(cursor !== undefined && { cursor }) });
+    names.push(...page.blobs.map((b) => b.name));
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return names;
+}
