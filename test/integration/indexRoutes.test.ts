@@ -99,7 +99,7 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
         {
           namespace: 'ml',
           name: 'trainer',
-          clusterIds: [],
+          clusterIds: ['ml'],
           sessions: 1,
           latestSession: S_NEW,
           lastActivity: expect.any(String) as string,
