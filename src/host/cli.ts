@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+/**
+ * `node dist/src/host/cli.js [options]`: the local Functions host (what `npm start` runs).
+ * Prints "Host listening on <url>" once it serves requests; tests parse that line.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { LogCategory, LogLevel } from './coreApi.js';
+import { loadHostConfig } from './hostConfig.js';
+import { describeFunctions, loadFunctionApp } from './loader.js';
+import { applyLocalSettings } from './localSettings.js';
+import { startLocalHost } from './localHost.js';
+import { ensureLocalStorage } from './localStorage.js';
+import { startTriggers } from './triggers.js';
+
+const HELP = `Usage: node dist/src/host/cli.js [options]
+
+Runs the function app in this directory the way the Azure Functions host does, on plain Node.js.
+
+Options:
+  --app-dir <dir>       the function app (package.json, host.json); default: the current directory
+  --port <n>            HTTP port; default: local.settings.json Host.LocalHttpPort, else 7071; 0 = any free port
+  --settings <file>     local settings file, or "none"; default: <app-dir>/local.settings.json
+  --enableAuth          enforce function keys (same as LOCAL_HOST_AUTH=true); off by default, like func start
+  --cors <origins>      comma-separated allowed origins (overrides Host.CORS)
+  --azurite             npm start mode: create local.settings.json from the example on first start, and start
+                        Azurite on ports 10000/10001 (data in <app-dir>/.azurite) when the settings use
+                        the local emulator and nothing answers there yet
+  --list-functions      load the app, print its functions as JSON, and exit
+  -h, --help            this text
+`;
+
+const VERBOSE = process.env.LOCAL_HOST_VERBOSE === 'true';
+
+function log(level: LogLevel, _category: LogCategory, message: string): void {
+  if ((level === 'debug' || level === 'trace' || level === 'none') && !VERBOSE) return;
+  const line = `[${new Date().toISOString()}] ${message}\n`;
+  if (level === 'warning' || level === 'error' || level === 'critical') process.stderr.write(line);
+  else process.stdout.write(line);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'app-dir': { type: 'string' },
+      port: { type: 'string' },
+      settings: { type: 'string' },
+      enableAuth: { type: 'boolean' },
+      cors: { type: 'string' },
+      azurite: { type: 'boolean' },
+      'list-functions': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const appDir = path.resolve(values['app-dir'] ?? process.cwd());
+  process.chdir(appDir);
+  if (values['list-functions'] === true) {
+    const app = await loadFunctionApp(appDir, () => undefined);
+    process.stdout.write(JSON.stringify(describeFunctions(app)) + '\n');
+    process.exit(0);
+  }
+  const settingsFile =
+    values.settings === 'none'
+      ? undefined
+      : path.resolve(values.settings ?? path.join(appDir, 'local.settings.json'));
+  const settings = applyLocalSettings(settingsFile, process.env, values.azurite === true);
+  for (const note of settings.notes) log('information', 'system', note);
+  process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
+  const config = loadHostConfig(process.env);
+  if (values.enableAuth === true) config.auth = true;
+  const storage = values.azurite === true ? await ensureLocalStorage(appDir, process.env, log) : undefined;
+  const port = Number(values.port ?? settings.port ?? 7071);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: "${values.port}" is not a port`);
+  const cors =
+    values.cors === undefined
+      ? settings.cors
+      : {
+          origins: values.cors
+            .split(',')
+            .map((o) => o.trim())
+            .filter((o) => o !== ''),
+          credentials: false,
+        };
+  const host = await startLocalHost({
+    appDir,
+    port,
+    config,
+    cors,
+    log,
+    startTriggers: (app, maxDequeueCount) => startTriggers(app, { config, maxDequeueCount, log }),
+  });
+  if (host.functions.length > 0) {
+    const lines = host.functions.map((f) =>
+      f.route === undefined
+        ? `  ${f.name}: ${f.triggerType}`
+        : `  ${f.name}: [${(f.methods ?? []).join(',') || 'ALL'}] ${host.url}/${f.route}`,
+    );
+    log('information', 'system', `Functions:\n${lines.join('\n')}`);
+  }
+  if (config.auth) {
+    log(
+      'information',
+      'system',
+      `Keys are enforced (auth on). Master key: ${config.keys.master}; function keys: ${config.keys.function.join(', ')}`,
+    );
+  }
+  log('information', 'system', `Host listening on ${host.url}`);
+  if (values.azurite === true) {
+    log('information', 'system', `Try: curl ${host.url}/api/v1/health`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log('information', 'system', `${signal}: stopping`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void host
+      .close()
+      .then(() => storage?.stop())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Host failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

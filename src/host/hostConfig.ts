@@ -1,0 +1,67 @@
+/**
+ * Settings of the local host itself (not of the app: the app reads its settings only in
+ * src/storage/config.ts). The real Functions host reads these from its own environment, and so does
+ * this one, from the process environment after local.settings.json "Values" were applied.
+ */
+
+export interface HostKeys {
+  /** The master key: passes every auth level, and is the only key for `admin`. */
+  master: string;
+  /** Host-wide function keys: pass `function` level on every function. */
+  function: string[];
+}
+
+export interface HostConfig {
+  /** Request body limit in bytes. FUNCTIONS_REQUEST_BODY_SIZE_LIMIT; default 104857600 (100 MiB). */
+  maxRequestBodyBytes: number;
+  /** Enforce keys (LOCAL_HOST_AUTH=true or --enableAuth). Default off, as `func start`. */
+  auth: boolean;
+  keys: HostKeys;
+  /** Blob-trigger container scan interval. LOCAL_HOST_BLOB_POLL_MS; default 1000. */
+  blobPollMs: number;
+  /** Blob-trigger invocations running at once. LOCAL_HOST_BLOB_CONCURRENCY; default 8. */
+  blobConcurrency: number;
+  /** Host id for receipts and queue names. LOCAL_HOST_ID; default "localhost". */
+  hostId: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function intSetting(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
+    throw new Error(`${name}: must be an integer ≥ ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function boolSetting(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new Error(`${name}: must be "true" or "false", got "${raw}"`);
+}
+
+/** Development keys used when auth is on and no key is configured (printed at start-up). */
+export const DEFAULT_KEYS: HostKeys = { master: 'local-master-key', function: ['local-function-key'] };
+
+/** Reads the host's settings; throws an Error naming the setting at fault. */
+export function loadHostConfig(env: Env = process.env): HostConfig {
+  const fnKeys = (env.LOCAL_HOST_FUNCTION_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  const master = env.LOCAL_HOST_MASTER_KEY?.trim();
+  return {
+    maxRequestBodyBytes: intSetting(env, 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', 104_857_600, 1),
+    auth: boolSetting(env, 'LOCAL_HOST_AUTH'),
+    keys: {
+      master: master === undefined || master === '' ? DEFAULT_KEYS.master : master,
+      function: fnKeys.length > 0 ? fnKeys : DEFAULT_KEYS.function,
+    },
+    blobPollMs: intSetting(env, 'LOCAL_HOST_BLOB_POLL_MS', 1_000, 10),
+    blobConcurrency: intSetting(env, 'LOCAL_HOST_BLOB_CONCURRENCY', 8, 1),
+    hostId: env.LOCAL_HOST_ID?.trim() || 'localhost',
+  };
+}

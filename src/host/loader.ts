@@ -1,0 +1,138 @@
+/**
+ * Loads a Functions app the way the Node.js worker does: provide '@azure/functions-core', require
+ * every file `package.json` "main" matches (brace globs included), run the appStart hooks, ask the
+ * programming model for its capabilities (which starts the library's HTTP stream proxy), then lock
+ * registration.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { globSync } from 'tinyglobby';
+import { CoreRegistry, installCoreModule, type LogSink, type RegisteredFunction } from './coreApi.js';
+
+/** Capabilities the worker reports before the library adds its own (W getWorkerCapabilities). */
+const DEFAULT_CAPABILITIES = [
+  'RawHttpBodyBytes',
+  'RpcHttpTriggerMetadataRemoved',
+  'RpcHttpBodyOnly',
+  'IgnoreEmptyValuedRpcHttpHeaders',
+  'UseNullableValueDictionaryForHttp',
+  'WorkerStatus',
+  'TypedDataCollection',
+  'HandlesWorkerTerminateMessage',
+];
+
+export class AppLoadError extends Error {}
+
+export interface LoadedApp {
+  appDir: string;
+  registry: CoreRegistry;
+  capabilities: Record<string, string>;
+  /** Where the library's HTTP stream proxy listens, when the app enabled streaming. */
+  httpUri: string | undefined;
+  /** The files package.json "main" matched, in load order. */
+  files: string[];
+}
+
+/** A registered function as tests and tools see it. */
+export interface FunctionInfo {
+  name: string;
+  scriptFile: string | undefined;
+  triggerType: string;
+  route?: string;
+  methods?: string[];
+  authLevel?: string;
+  bindings: RegisteredFunction['metadata']['bindings'];
+}
+
+function readPackageJson(appDir: string): { main?: unknown; type?: unknown } {
+  const file = path.join(appDir, 'package.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new AppLoadError(
+      `No package.json in ${appDir}: a Node.js function app needs one with a "main" entry.`,
+    );
+  }
+  try {
+    return JSON.parse(text) as { main?: unknown; type?: unknown };
+  } catch (err) {
+    throw new AppLoadError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** The files package.json "main" names, expanded as globby would (braces, `*`, `**`). */
+export function entryFiles(appDir: string): { main: string; files: string[]; esm: boolean } {
+  const pkg = readPackageJson(appDir);
+  const main = typeof pkg.main === 'string' && pkg.main !== '' ? pkg.main : 'index.js';
+  const files = globSync(main.replace(/\\/g, '/'), { cwd: appDir, absolute: true, onlyFiles: true })
+    .map((f) => path.normalize(f))
+    .sort();
+  if (files.length === 0) {
+    throw new AppLoadError(
+      `package.json "main" ("${main}") matches no files in ${appDir}. Build the app first (npm run build), ` +
+        `or fix "main".`,
+    );
+  }
+  return { main, files, esm: pkg.type === 'module' };
+}
+
+async function loadFile(file: string, esm: boolean): Promise<void> {
+  if (esm || file.endsWith('.mjs')) await import(pathToFileURL(file).href);
+  else createRequire(file)(file);
+}
+
+/**
+ * Loads the app in this process. Only one app can be loaded per process: the library keeps its
+ * registrations in module state, as it does under the real worker.
+ */
+export async function loadFunctionApp(appDir: string, sink: LogSink): Promise<LoadedApp> {
+  const dir = path.resolve(appDir);
+  process.env.FUNCTIONS_APPLICATION_DIRECTORY = dir;
+  const registry = new CoreRegistry(sink);
+  installCoreModule(registry);
+  const { main, files, esm } = entryFiles(dir);
+  for (const file of files) {
+    registry.currentScript = file;
+    try {
+      await loadFile(file, esm);
+    } catch (err) {
+      const rel = path.relative(dir, file);
+      throw new AppLoadError(
+        `Worker was unable to load entry point "${rel}" (from package.json "main": "${main}"): ` +
+          (err instanceof Error ? (err.stack ?? err.message) : String(err)),
+      );
+    }
+  }
+  registry.currentScript = undefined;
+  await registry.runHooks('appStart', {
+    hookData: {},
+    appHookData: registry.appHookData,
+    functionAppDirectory: dir,
+  });
+  const defaults = Object.fromEntries(DEFAULT_CAPABILITIES.map((c) => [c, 'true']));
+  const capabilities = (await registry.programmingModel?.getCapabilities?.(defaults)) ?? defaults;
+  registry.locked = true;
+  return { appDir: dir, registry, capabilities, httpUri: capabilities.HttpUri, files };
+}
+
+/** The registered functions and their trigger settings. */
+export function describeFunctions(app: LoadedApp): FunctionInfo[] {
+  return [...app.registry.functions.values()].map((fn) => {
+    const trigger = Object.values(fn.metadata.bindings).find((b) => /trigger$/i.test(b.type ?? ''));
+    const http = trigger?.type?.toLowerCase() === 'httptrigger';
+    return {
+      name: fn.metadata.name,
+      scriptFile: fn.scriptFile,
+      triggerType: trigger?.type ?? 'unknown',
+      ...(http && {
+        route: typeof trigger.route === 'string' && trigger.route !== '' ? trigger.route : fn.metadata.name,
+        methods: Array.isArray(trigger.methods) ? trigger.methods.map(String) : [],
+        authLevel: typeof trigger.authLevel === 'string' ? trigger.authLevel : 'function',
+      }),
+      bindings: fn.metadata.bindings,
+    };
+  });
+}

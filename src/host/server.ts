@@ -1,0 +1,186 @@
+/**
+ * The local host's HTTP front end: rejects raw dot segments, answers CORS, serves the admin API,
+ * routes to functions (first match by function name), checks keys, enforces the body limit and
+ * runs the invocation.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { LogCategory, LogLevel } from './coreApi.js';
+import type { HostConfig } from './hostConfig.js';
+import type { HostJson } from './hostJson.js';
+import { invokeBuffered, invokeStreaming } from './httpInvoke.js';
+import type { LoadedApp } from './loader.js';
+import { decodePathSegment } from './routeTemplate.js';
+import { findRoute, type AuthLevel, type RouteTable } from './router.js';
+
+export interface CorsSettings {
+  origins: string[];
+  credentials: boolean;
+}
+
+/** Runs a non-HTTP function by hand (POST /admin/functions/{name}); false when there is no such function. */
+export type ManualTrigger = (name: string, input: unknown) => boolean;
+
+export interface HostServerOptions {
+  app: LoadedApp | undefined;
+  /** Why the app did not load, when it did not: every function route then answers 503 with it. */
+  loadError?: string;
+  table: RouteTable;
+  hostJson: HostJson;
+  config: HostConfig;
+  cors: CorsSettings;
+  log: (level: LogLevel, category: LogCategory, message: string) => void;
+  manualTrigger?: ManualTrigger;
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status, { 'Content-Length': '0' }).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res
+    .writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+    })
+    .end(text);
+}
+
+/** The key a request presents: the x-functions-key header wins over ?code=. */
+function presentedKey(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers['x-functions-key'];
+  if (typeof header === 'string' && header !== '') return header;
+  return url.searchParams.get('code') ?? undefined;
+}
+
+/** True when the request may call something of this auth level. */
+export function authorized(level: AuthLevel, key: string | undefined, config: HostConfig): boolean {
+  if (!config.auth || level === 'anonymous') return true;
+  if (key === undefined) return false;
+  if (key === config.keys.master) return true;
+  return level === 'function' && config.keys.function.includes(key);
+}
+
+/** Adds CORS headers; answers a preflight. Returns true when the request is fully answered. */
+function handleCors(req: IncomingMessage, res: ServerResponse, cors: CorsSettings): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || cors.origins.length === 0) return false;
+  const any = cors.origins.includes('*');
+  if (!any && !cors.origins.some((o) => o.toLowerCase() === origin.toLowerCase())) return false;
+  res.setHeader('Access-Control-Allow-Origin', any && !cors.credentials ? '*' : origin);
+  res.setHeader('Vary', 'Origin');
+  if (cors.credentials) res.setHeader('Access-Control-Allow-Credentials', 'true');
+  const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+  if (!preflight) return false;
+  res.setHeader('Access-Control-Allow-Methods', String(req.headers['access-control-request-method']));
+  const allowHeaders = req.headers['access-control-request-headers'];
+  if (allowHeaders !== undefined) res.setHeader('Access-Control-Allow-Headers', allowHeaders);
+  send(res, 204);
+  return true;
+}
+
+async function readSmallJson(req: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    text += chunk.toString('utf8');
+    if (text.length > 1 << 20) throw new Error('body too large');
+  }
+  return text === '' ? {} : (JSON.parse(text) as unknown);
+}
+
+async function handleAdmin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  opts: HostServerOptions,
+): Promise<void> {
+  if (!authorized('admin', presentedKey(req, url), opts.config)) return send(res, 401);
+  const segments = url.pathname.split('/').filter((s) => s !== '');
+  if (req.method === 'GET' && segments.join('/').toLowerCase() === 'admin/host/status') {
+    return send(res, 200, {
+      state: opts.loadError === undefined ? 'Running' : 'Error',
+      ...(opts.loadError !== undefined && { errors: [opts.loadError] }),
+      functions: [...(opts.app?.registry.functions.keys() ?? [])],
+    });
+  }
+  if (req.method === 'POST' && segments.length === 3 && segments[1]?.toLowerCase() === 'functions') {
+    let body: unknown;
+    try {
+      body = await readSmallJson(req);
+    } catch {
+      return send(res, 400, {
+        error: 'invalid_body',
+        message: 'expected a JSON object like {"input":"container/blob"}',
+      });
+    }
+    const input = typeof body === 'object' && body !== null ? (body as { input?: unknown }).input : undefined;
+    const ran = opts.manualTrigger?.(decodePathSegment(segments[2] ?? ''), input) ?? false;
+    return send(res, ran ? 202 : 404);
+  }
+  send(res, 404);
+}
+
+async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostServerOptions): Promise<void> {
+  const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+  const rawSegments = rawPath.split('/').slice(1);
+  if (rawSegments.some((s) => s === '.' || s === '..')) {
+    return send(res, 400, {
+      error: 'invalid_path',
+      message: 'dot segments ("/../", "/./") are not allowed in the URL path',
+    });
+  }
+  if (handleCors(req, res, opts.cors)) return;
+  const url = new URL(req.url ?? '/', 'http://local');
+  if (/^\/admin(\/|$)/i.test(rawPath)) return handleAdmin(req, res, url, opts);
+  if (opts.app === undefined) {
+    return send(res, 503, {
+      error: 'app_load_failed',
+      message: opts.loadError ?? 'the function app did not load',
+    });
+  }
+  if (rawSegments.length > 1 && rawSegments[rawSegments.length - 1] === '') rawSegments.pop();
+  const found = findRoute(opts.table, req.method ?? 'GET', rawSegments.map(decodePathSegment));
+  if (found === undefined) return send(res, 404);
+  if (!authorized(found.route.authLevel, presentedKey(req, url), opts.config)) return send(res, 401);
+  const limit = opts.config.maxRequestBodyBytes;
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    return send(res, 413, {
+      error: 'request_too_large',
+      message: `the request body is larger than the host's limit of ${limit} bytes (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT)`,
+    });
+  }
+  const name = found.route.fn.metadata.name;
+  const log = (level: LogLevel, category: LogCategory, message: string) =>
+    opts.log(level, category, category === 'user' ? `[${name}] ${message}` : message);
+  const inv = {
+    app: opts.app,
+    route: found.route,
+    params: found.params,
+    req,
+    res,
+    maxBodyBytes: limit,
+    timeoutMs: opts.hostJson.functionTimeoutMs,
+    log,
+  };
+  const started = Date.now();
+  await (opts.app.httpUri === undefined ? invokeBuffered(inv) : invokeStreaming(inv, opts.app.httpUri));
+  opts.log(
+    'information',
+    'system',
+    `${req.method} ${rawPath} -> '${name}' ${res.statusCode} (${Date.now() - started} ms)`,
+  );
+}
+
+/** Creates the host's HTTP server (not yet listening). */
+export function createHostServer(opts: HostServerOptions): http.Server {
+  const server = http.createServer((req, res) => {
+    dispatch(req, res, opts).catch((err: unknown) => {
+      opts.log('error', 'system', `request ${req.method} ${req.url} failed in the host: ${String(err)}`);
+      if (!res.headersSent) send(res, 500);
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 30_000;
+  return server;
+}

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFunctions, startHost, type RunningHost } from '../../helpers/host.js';
+
+describe('local host running the real app', () => {
+  let host: RunningHost;
+  beforeAll(async () => {
+    host = await startHost();
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  it('serves GET /api/v1/health with 200 from Azurite', async () => {
+    const res = await fetch(`${host.baseUrl}/api/v1/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers an unknown route and a wrong method with 404', async () => {
+    expect((await fetch(`${host.baseUrl}/api/v1/nope`)).status).toBe(404);
+    expect((await fetch(`${host.baseUrl}/api/v1/health`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('lists the registered functions with their routes', () => {
+    const fns = listFunctions();
+    expect(fns.find((f) => f.name === 'health')).toMatchObject({
+      triggerType: 'httpTrigger',
+      route: 'v1/health',
+      methods: ['GET'],
+      authLevel: 'anonymous',
+    });
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Runs the compiled app (dist/) in the local host as a child process against the test run's Azurite,
+ * for end-to-end tests over real HTTP. Build first: `npx tsc -p tsconfig.json` (npm test does).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { azuriteConnectionString, uniqueContainer } from './storage.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = path.join(REPO_ROOT, 'dist', 'src', 'host', 'cli.js');
+
+export interface StartHostOptions {
+  /** Extra environment for the host (wins over the defaults below). */
+  env?: Record<string, string>;
+  /** AZURE_STORAGE_CONTAINER; default a unique one. */
+  container?: string;
+  /** The function app to run; default the repo itself (its compiled dist/). */
+  appDir?: string;
+  /** Enforce keys (--enableAuth). */
+  auth?: boolean;
+  /** Keys when auth is on; default master "test-master-key", function key "test-function-key". */
+  keys?: { master?: string; function?: string[] };
+  /** A local.settings.json to apply; default none (the environment alone). */
+  settingsFile?: string;
+  /** Extra CLI arguments. */
+  args?: string[];
+  /** How long to wait for "Host listening on"; default 30 s. */
+  startTimeoutMs?: number;
+}
+
+export interface RunningHost {
+  baseUrl: string;
+  /** The container the app writes to. */
+  container: string;
+  /** The host process id (for memory sampling from /proc). */
+  pid: number;
+  /** The keys in force when auth is on. */
+  keys: { master: string; function: string[] };
+  stop(): Promise<void>;
+  /** Everything the host printed so far (stdout and stderr). */
+  output(): string;
+}
+
+function assertBuilt(): void {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p tsconfig.json)`);
+}
+
+/** The environment every host gets: the run's Azurite for app data, trigger and host storage. */
+export function hostEnv(container: string, extra: Record<string, string> = {}): Record<string, string> {
+  const cs = azuriteConnectionString();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('LOCAL_HOST_') && !k.startsWith('VITEST')) env[k] = v;
+  }
+  return {
+    ...env,
+    AZURE_STORAGE_CONNECTION_STRING: cs,
+    HistoryStorage: cs,
+    AzureWebJobsStorage: cs,
+    AZURE_STORAGE_CONTAINER: container,
+    ...extra,
+  };
+}
+
+/** Starts the host and resolves once it listens; rejects with its output if it exits first. */
+export async function startHost(opts: StartHostOptions = {}): Promise<RunningHost> {
+  assertBuilt();
+  const container = opts.container ?? uniqueContainer('e2e');
+  const keys = {
+    master: opts.keys?.master ?? 'test-master-key',
+    function: opts.keys?.function ?? ['test-function-key'],
+  };
+  const env = hostEnv(container, {
+    LOCAL_HOST_MASTER_KEY: keys.master,
+    LOCAL_HOST_FUNCTION_KEYS: keys.function.join(','),
+    ...opts.env,
+  });
+  const args = [
+    CLI,
+    '--app-dir',
+    opts.appDir ?? REPO_ROOT,
+    '--port',
+    '0',
+    '--settings',
+    opts.settingsFile ?? 'none',
+    ...(opts.auth === true ? ['--enableAuth'] : []),
+    ...(opts.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.kill('SIGTERM');
+    await exited;
+    clearTimeout(kill);
+  };
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`host did not start in time; output:\n${out}`));
+    }, opts.startTimeoutMs ?? 30_000);
+    const check = () => {
+      const m = /Host listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with code ${code} before listening; output:\n${out}`));
+    });
+  });
+  return { baseUrl, container, pid: child.pid ?? 0, keys, stop, output: () => out };
+}
+
+/** Runs the host CLI to completion (for start-up failures); returns its exit code and output. */
+export function runHostCli(
+  args: string[],
+  env: Record<string, string>,
+): { code: number | null; output: string } {
+  assertBuilt();
+  const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+export interface ListedFunction {
+  name: string;
+  triggerType: string;
+  route?: string;
+  methods?: string[];
+  authLevel?: string;
+  bindings: Record<string, Record<string, unknown>>;
+}
+
+/** The functions an app registers, as the host loads them (in a child process). */
+export function listFunctions(appDir = REPO_ROOT, env: Record<string, string> = {}): ListedFunction[] {
+  const r = runHostCli(['--app-dir', appDir, '--list-functions'], hostEnv(uniqueContainer('list'), env));
+  if (r.code !== 0) throw new Error(`listing functions failed (${r.code}):\n${r.output}`);
+  const line = r.output.split('\n').find((l) => l.startsWith('['));
+  if (line === undefined) throw new Error(`no function list in:\n${r.output}`);
+  return JSON.parse(line) as ListedFunction[];
+}
