@@ -1,0 +1,186 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { appendLogHandler } from '../../src/functions/appendLog.js';
+import { postBatchHandler } from '../../src/functions/postBatch.js';
+import { postEventsHandler } from '../../src/functions/postEvents.js';
+import type { BlobStore } from '../../src/storage/blobStore.js';
+import {
+  allBlobs,
+  call,
+  postRequest,
+  putRequest,
+  restoreEnv,
+  SESSION,
+  useFreshApp,
+} from './ingestSupport.js';
+
+afterEach(restoreEnv);
+
+/** Invalid values for each name of API.md's table (after the host's one percent-decoding). */
+const INVALID: Record<string, string[]> = {
+  namespace: ['Default', 'a_b', '-a', 'a'.repeat(64), 'a%2fb', 'a.b'],
+  cluster: ['Ray', 'ray_cluster', 'ray..x', `${'a'.repeat(254)}`, '-ray', 'a%41'],
+  session: [
+    'session_2026-13-01_00-00-00_000000',
+    'session_x',
+    'sess',
+    'session_2026-01-27_10-52-59_37353',
+    '..',
+  ],
+  node: ['..', '.', 'a/b', 'a%2fb', 'n'.repeat(129), 'a b'],
+  file: ['../x', 'a/../b', './a', 'a//b', '/abs', 'a\\b', 'a%2fb', 'a\u0001b', 'x'.repeat(513)],
+};
+
+async function expectNothingWritten(store: BlobStore): Promise<void> {
+  expect(await allBlobs(store)).toEqual([]);
+}
+
+describe('append: bad input is answered with its status and writes nothing', () => {
+  for (const [field, values] of Object.entries(INVALID)) {
+    it(`rejects every invalid ${field} in the path with 400 naming it`, async () => {
+      const store = useFreshApp();
+      for (const value of values) {
+        const r = await call(
+          appendLogHandler,
+          putRequest({ offset: 0, body: 'x', params: { [field]: value } }),
+        );
+        expect(r.status, `${field}=${JSON.stringify(value)}`).toBe(400);
+        expect(r.body).toMatchObject({ error: 'invalid_parameter', field });
+      }
+      await expectNothingWritten(store);
+    });
+  }
+
+  it('rejects an invalid clusterId in the query with 400 naming it', async () => {
+    const store = useFreshApp();
+    for (const clusterId of ['..', '.', 'a/b', 'x'.repeat(65), '']) {
+      const r = await call(appendLogHandler, putRequest({ offset: 0, body: 'x', query: { clusterId } }));
+      expect(r.status, clusterId).toBe(400);
+      expect(r.body).toMatchObject({ error: 'invalid_parameter', field: 'clusterId' });
+    }
+    await expectNothingWritten(store);
+  });
+
+  it('rejects negative, non-numeric, huge and missing offsets', async () => {
+    const store = useFreshApp();
+    for (const offset of ['-1', 'abc', '1e3', '1.5', '', '99999999999999999999', String(2 ** 53)]) {
+      const r = await call(appendLogHandler, putRequest({ offset, body: 'x' }));
+      expect(r.status, offset).toBe(400);
+      expect(r.body).toMatchObject({ error: 'invalid_parameter', field: 'offset' });
+    }
+    const missing = await call(appendLogHandler, putRequest({ body: 'x' }));
+    expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_parameter', field: 'offset' } });
+    await expectNothingWritten(store);
+  });
+
+  it('answers a wrong content type or encoding 415', async () => {
+    const store = useFreshApp();
+    const bad: Record<string, string>[] = [
+      { 'content-type': 'application/json' },
+      { 'content-type': 'multipart/form-data; boundary=x' },
+      { 'content-encoding': 'br' },
+      { 'content-encoding': 'deflate' },
+      { 'content-encoding': 'gzip, gzip' },
+    ];
+    for (const headers of bad) {
+      const r = await call(appendLogHandler, putRequest({ offset: 0, body: 'x', headers }));
+      expect(r.status, JSON.stringify(headers)).toBe(415);
+    }
+    await expectNothingWritten(store);
+    const plain = await call(
+      appendLogHandler,
+      putRequest({ offset: 0, body: 'ok', headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+    );
+    expect(plain.status).toBe(200);
+  });
+
+  it('answers a body over the limit 413 before reading it, and a corrupt gzip 400', async () => {
+    const store = useFreshApp({ INGEST_MAX_BODY_BYTES: '1000' });
+    const big = await call(
+      appendLogHandler,
+      putRequest({ offset: 0, body: 'x'.repeat(1001), headers: { 'content-length': '1001' } }),
+    );
+    expect(big).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
+    const chunked = await call(appendLogHandler, putRequest({ offset: 0, body: 'x'.repeat(1001) }));
+    expect(chunked).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
+    const corrupt = await call(
+      appendLogHandler,
+      putRequest({
+        offset: 0,
+        body: Buffer.from('not gzip at all'),
+        headers: { 'content-encoding': 'gzip' },
+      }),
+    );
+    expect(corrupt).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
+    await expectNothingWritten(store);
+    const ok = await call(
+      appendLogHandler,
+      putRequest({ offset: 0, body: gzipSync('x'.repeat(1000)), headers: { 'content-encoding': 'gzip' } }),
+    );
+    expect(ok.status).toBe(200);
+  });
+});
+
+describe('events and batch: bad input', () => {
+  const query = { namespace: 'default', cluster: 'raycluster-kuberay', node: 'head-1' };
+
+  it('answers a body that is not a JSON array 400 invalid_body', async () => {
+    const store = useFreshApp();
+    for (const raw of ['{"a":1}', 'not json', '', '   ', '"text"', 'null', '[1,2']) {
+      const r = await call(postEventsHandler, postRequest('v1/events', null, { query, raw }));
+      expect(r.status, raw).toBe(400);
+      expect(r.body.error).toBe('invalid_body');
+    }
+    await expectNothingWritten(store);
+  });
+
+  it('answers missing or invalid query names 400 naming them, and a wrong content type 415', async () => {
+    const store = useFreshApp();
+    for (const [field, q] of [
+      ['namespace', { cluster: 'c', node: 'n' }],
+      ['cluster', { namespace: 'default', node: 'n' }],
+      ['node', { namespace: 'default', cluster: 'c' }],
+      ['namespace', { ...query, namespace: 'Bad' }],
+      ['cluster', { ...query, cluster: 'a_b' }],
+      ['clusterId', { ...query, clusterId: '..' }],
+      ['node', { ...query, node: '..' }],
+    ] as const) {
+      const r = await call(postEventsHandler, postRequest('v1/events', [], { query: q }));
+      expect(r.status, JSON.stringify(q)).toBe(400);
+      expect(r.body).toMatchObject({ error: 'invalid_parameter', field });
+    }
+    const type = await call(
+      postEventsHandler,
+      postRequest('v1/events', [], { query, headers: { 'content-type': 'text/xml' } }),
+    );
+    expect(type.status).toBe(415);
+    await expectNothingWritten(store);
+  });
+
+  it('answers an invalid batch envelope 400 naming the key, writing nothing', async () => {
+    const store = useFreshApp();
+    const good = { namespace: 'default', cluster: 'raycluster-kuberay', session: SESSION, node: 'head-1' };
+    const cases: [unknown, string][] = [
+      [{ ...good, namespace: undefined }, 'namespace'],
+      [{ ...good, cluster: 7 }, 'cluster'],
+      [{ ...good, session: 'session_bad' }, 'session'],
+      [{ ...good, node: '..' }, 'node'],
+      [{ ...good, clusterId: '..' }, 'clusterId'],
+      [{ ...good, clusterId: 5 }, 'clusterId'],
+      [{ ...good, chunks: {} }, 'chunks'],
+      [{ ...good, events: 'x' }, 'events'],
+      [{ ...good, metadata: [] }, 'metadata'],
+      [{ ...good, metadata: 'x' }, 'metadata'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await call(postBatchHandler, postRequest('v1/batch', body));
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body).toMatchObject({ error: 'invalid_parameter', field });
+    }
+    for (const raw of ['[]', 'nope', '', '42']) {
+      const r = await call(postBatchHandler, postRequest('v1/batch', null, { raw }));
+      expect(r).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
+    }
+    await expectNothingWritten(store);
+  });
+});
