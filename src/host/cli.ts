@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     const lines = host.functions.map((f) =>
       f.route === undefined
         ? `  ${f.name}: ${f.triggerType}`
-        : `  ${f.name}: [${(f.methods ?? []).join(',') || 'ALL'}] ${host.url}/${f.route}`,
+        : `  ${f.name}: [${(f.methods ?? []).join(',') || 'ALL'}] ${host.url}/${[host.routePrefix, f.route].filter((p) => p !== '').join('/')}`,
     );
     log('information', 'system', `Functions:\n${lines.join('\n')}`);
   }

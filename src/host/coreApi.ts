@@ -113,6 +113,8 @@ export class CoreRegistry {
   readonly functions = new Map<string, RegisteredFunction>();
   readonly hooks = new Map<HookName, HookCallback[]>(HOOK_NAMES.map((n) => [n, []]));
   readonly appHookData: Record<string, unknown> = {};
+  /** The hookData appStart and appTerminate hooks share (the worker's appLevelOnlyHookData). */
+  readonly appLevelHookData: Record<string, unknown> = {};
   programmingModel: ProgrammingModel | undefined;
   locked = false;
   currentScript: string | undefined;

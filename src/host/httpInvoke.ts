@@ -172,8 +172,8 @@ export async function invokeStreaming(inv: HttpInvocation, httpUri: string): Pro
   if (outcome.error !== undefined) {
     // The library never answers the proxied request when the handler throws (L issue #324); on
     // Azure the client hangs. Locally the client gets a 500 instead (a documented divergence).
-    abort(() => fail(res, 500));
     logFailure(inv, invocationId, outcome.error);
+    abort(() => fail(res, 500));
   } else if (outcome.result === undefined || outcome.result === null) {
     abort(() => fail(res, 204));
   }

@@ -35,6 +35,8 @@ export interface LocalHostOptions {
 
 export interface LocalHost {
   url: string;
+  /** host.json extensions.http.routePrefix. */
+  routePrefix: string;
   functions: FunctionInfo[];
   /** Why the app did not load, when it did not (the host then answers 503 on function routes). */
   loadError: string | undefined;
@@ -82,12 +84,16 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
   const functions = app === undefined ? [] : describeFunctions(app);
   return {
     url: `http://${hostname}:${port}`,
+    routePrefix: hostJson.routePrefix,
     functions,
     loadError,
     close: async () => {
       await triggers?.stop();
       if (app !== undefined) {
-        await app.registry.runHooks('appTerminate', { hookData: {}, appHookData: app.registry.appHookData });
+        await app.registry.runHooks('appTerminate', {
+          hookData: app.registry.appLevelHookData,
+          appHookData: app.registry.appHookData,
+        });
       }
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
