@@ -9,9 +9,10 @@ import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite } from '../src/host/azurite.js';
 import { median, type BenchContext, type Result, type Scenario } from './harness.js';
+import { indexScenarios } from './scenarios/index.js';
 import { storageScenarios } from './scenarios/storage.js';
 
-const scenarios: Scenario[] = [...storageScenarios];
+const scenarios: Scenario[] = [...storageScenarios, ...indexScenarios];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
