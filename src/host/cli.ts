@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { installProxyBackpressure } from './backpressure.js';
 import type { LogCategory, LogLevel } from './coreApi.js';
 import { loadHostConfig } from './hostConfig.js';
 import { describeFunctions, loadFunctionApp } from './loader.js';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   for (const note of settings.notes) log('information', 'system', note);
   process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
   const config = loadHostConfig(process.env);
+  if (config.streamBackpressure) installProxyBackpressure();
   if (values.enableAuth === true) config.auth = true;
   const storage = values.azurite === true ? await ensureLocalStorage(appDir, process.env, log) : undefined;
   const port = Number(values.port ?? settings.port ?? 7071);

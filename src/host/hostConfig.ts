@@ -23,6 +23,8 @@ export interface HostConfig {
   blobConcurrency: number;
   /** Host id for receipts and queue names. LOCAL_HOST_ID; default "localhost". */
   hostId: string;
+  /** Make streamed responses wait for the client (LOCAL_HOST_STREAM_BACKPRESSURE; default true). */
+  streamBackpressure: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -63,5 +65,7 @@ export function loadHostConfig(env: Env = process.env): HostConfig {
     blobPollMs: intSetting(env, 'LOCAL_HOST_BLOB_POLL_MS', 1_000, 10),
     blobConcurrency: intSetting(env, 'LOCAL_HOST_BLOB_CONCURRENCY', 8, 1),
     hostId: env.LOCAL_HOST_ID?.trim() || 'localhost',
+    streamBackpressure:
+      env.LOCAL_HOST_STREAM_BACKPRESSURE === undefined || boolSetting(env, 'LOCAL_HOST_STREAM_BACKPRESSURE'),
   };
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
+import { invocationScope } from './backpressure.js';
 import type { InvocationLog } from './invoke.js';
 import { invoke } from './invoke.js';
 import type { LoadedApp } from './loader.js';
@@ -161,13 +162,15 @@ export async function invokeStreaming(inv: HttpInvocation, httpUri: string): Pro
     Query: { json: JSON.stringify(queryObject(url.searchParams)) },
     ...Object.fromEntries(Object.entries(inv.params).map(([k, v]) => [k, { string: v }])),
   };
-  const outcome = await invoke(
-    inv.app,
-    route.fn,
-    invocationId,
-    { inputData: [{ name: route.bindingName, data: { http: {} } }], triggerMetadata },
-    inv.log,
-    inv.timeoutMs,
+  const outcome = await invocationScope.run(invocationId, () =>
+    invoke(
+      inv.app,
+      route.fn,
+      invocationId,
+      { inputData: [{ name: route.bindingName, data: { http: {} } }], triggerMetadata },
+      inv.log,
+      inv.timeoutMs,
+    ),
   );
   if (outcome.error !== undefined) {
     // The library never answers the proxied request when the handler throws (L issue #324); on

@@ -1,0 +1,70 @@
+/**
+ * Back-pressure for streamed HTTP responses, which @azure/functions 4.x lacks: its proxy writes each
+ * body chunk with `res.write()` and never waits for 'drain' (library issue #294), so a body produced
+ * faster than the client reads piles up in the worker's memory — on Azure too. The local host closes
+ * that gap: while an invocation's proxy response needs draining, reading the next body chunk waits.
+ * Set LOCAL_HOST_STREAM_BACKPRESSURE=false to see the library's own (Azure) behaviour.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ServerResponse } from 'node:http';
+import { ReadableStream } from 'node:stream/web';
+
+/** The invocation whose code is running (set around each streamed HTTP invocation). */
+export const invocationScope = new AsyncLocalStorage<string>();
+
+const proxyResponses = new Map<string, ServerResponse>();
+let installed = false;
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+type Values = (this: ReadableStream, options?: { preventCancel?: boolean }) => AsyncIterableIterator<unknown>;
+
+/** Installs the gate (idempotent). */
+export function installProxyBackpressure(): void {
+  if (installed) return;
+  installed = true;
+  const proto = ServerResponse.prototype;
+  const setHeader = proto.setHeader;
+  // The library marks its proxy response with the invocation id; that is how it is found.
+  proto.setHeader = function (
+    this: ServerResponse,
+    name: string,
+    value: number | string | readonly string[],
+  ) {
+    const id = invocationScope.getStore();
+    if (id !== undefined && value === id && name.toLowerCase() === 'x-ms-invocation-id') {
+      proxyResponses.set(id, this);
+      this.once('close', () => proxyResponses.delete(id));
+    }
+    return setHeader.call(this, name, value);
+  } as typeof proto.setHeader;
+  const streamProto = ReadableStream.prototype as unknown as { values: Values };
+  const values = streamProto.values;
+  streamProto.values = function (this: ReadableStream, options) {
+    const inner = values.call(this, options);
+    const id = invocationScope.getStore();
+    if (id === undefined) return inner;
+    const gated: AsyncIterableIterator<unknown> = {
+      async next() {
+        const res = proxyResponses.get(id);
+        if (res !== undefined && res.writableNeedDrain && !res.destroyed) await drained(res);
+        return inner.next();
+      },
+      return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true, value }),
+      [Symbol.asyncIterator]() {
+        return gated;
+      },
+    };
+    return gated;
+  };
+}
