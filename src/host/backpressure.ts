@@ -34,6 +34,8 @@ export function installProxyBackpressure(): void {
   if (installed) return;
   installed = true;
   const proto = ServerResponse.prototype;
+  // Called with .call(this) below, so the unbound reference is safe.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const setHeader = proto.setHeader;
   // The library marks its proxy response with the invocation id; that is how it is found.
   proto.setHeader = function (
