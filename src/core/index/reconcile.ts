@@ -8,8 +8,8 @@ import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
 import { clusterIndexBlob, INDEX_PREFIX, sessionIndexBlob, summaryIndexBlob } from '../layout.js';
 import { entryOf, summaryOf, withCluster, withEntry } from './derive.js';
 import { mergeObservation, observe } from './facts.js';
-import type { ClusterIndex, SessionEntry, SessionFacts, SummaryIndex } from './schema.js';
-import { canonical, CorruptIndexError, parseCluster } from './schema.js';
+import type { ClusterIndex, SessionFacts, SummaryIndex } from './schema.js';
+import { canonical, CorruptIndexError, parseCluster, parseFacts, parseSummary } from './schema.js';
 
 const OWN_PREFIXES = [`${INDEX_PREFIX}v1/sessions/`, `${INDEX_PREFIX}v1/clusters/`];
 
@@ -96,10 +96,58 @@ async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-function sessionEntries(index: ClusterIndex): Map<string, string> {
-  return new Map(
-    index.sessions.map((s: SessionEntry) => [`${index.namespace}/${index.name}/${s.name}`, canonical(s)]),
-  );
+function sessionEntries(index: ClusterIndex, into: Map<string, string>): void {
+  for (const s of index.sessions) into.set(`${index.namespace}/${index.name}/${s.name}`, canonical(s));
+}
+
+const CLUSTERS_PREFIX = `${INDEX_PREFIX}v1/clusters/`;
+
+/** Parses a stored index document by its kind; CorruptIndexError when unreadable. */
+function parseStored(name: string, text: string): unknown {
+  if (name.startsWith(CLUSTERS_PREFIX)) return parseCluster(name, text);
+  if (name === summaryIndexBlob()) return parseSummary(name, text);
+  return parseFacts(name, text);
+}
+
+interface Sync {
+  written: number;
+  deleted: number;
+  repaired: string[];
+  /** The sessions the stored cluster documents listed (`ns/cluster/session` → canonical entry). */
+  stored: Map<string, string>;
+}
+
+/** Makes the stored documents equal to `wanted` (writes, deletes); only counts in a dry run. */
+async function syncDocuments(
+  store: BlobStore,
+  wanted: Map<string, string>,
+  existing: string[],
+  dryRun: boolean,
+  concurrency: number,
+): Promise<Sync> {
+  const sync: Sync = { written: 0, deleted: 0, repaired: [], stored: new Map() };
+  const names = [...new Set([...wanted.keys(), ...existing])];
+  await eachLimit(names, concurrency, async (name) => {
+    const want = wanted.get(name);
+    const stored = await store.readText(name);
+    if (stored !== null) {
+      try {
+        const doc = parseStored(name, stored.text);
+        if (name.startsWith(CLUSTERS_PREFIX)) sessionEntries(doc as ClusterIndex, sync.stored);
+      } catch (err) {
+        if (!(err instanceof CorruptIndexError)) throw err;
+        if (want !== undefined) sync.repaired.push(name);
+      }
+    }
+    if (want === undefined && stored !== null) {
+      sync.deleted++;
+      if (!dryRun) await store.delete(name);
+    } else if (want !== undefined && stored?.text !== want) {
+      sync.written++;
+      if (!dryRun) await store.put(name, want, 'application/json');
+    }
+  });
+  return sync;
 }
 
 /** Rebuilds the index from a full listing; reports the differences and, unless `dryRun`, fixes them. */
@@ -112,68 +160,28 @@ export async function reconcile(
   const wanted = new Map<string, string>();
   for (const [name, doc] of [...built.facts, ...built.clusters]) wanted.set(name, canonical(doc));
   wanted.set(summaryIndexBlob(), canonical(built.summary));
-
-  const existing: string[] = [];
   // Only the index's own documents: other data lives under index/ too (e.g. ingest's events-seen).
+  const existing: string[] = [];
   for (const prefix of OWN_PREFIXES) await listAll(store, prefix, (b) => existing.push(b.name));
-  const report: ReconcileReport = {
+  const sync = await syncDocuments(store, wanted, existing, dryRun, options.concurrency ?? 16);
+
+  const rebuilt = new Map<string, string>();
+  for (const c of built.clusters.values()) sessionEntries(c, rebuilt);
+  const keys = [...new Set([...rebuilt.keys(), ...sync.stored.keys()])].sort();
+  return {
     dryRun,
     blobs: built.blobs,
     clusters: built.clusters.size,
     sessions: built.facts.size,
-    added: [],
-    removed: [],
-    changed: [],
+    added: keys.filter((k) => rebuilt.has(k) && !sync.stored.has(k)),
+    removed: keys.filter((k) => !rebuilt.has(k) && sync.stored.has(k)),
+    changed: keys.filter(
+      (k) => sync.stored.has(k) && rebuilt.has(k) && sync.stored.get(k) !== rebuilt.get(k),
+    ),
     skipped: built.skipped.slice(0, MAX_SKIPPED_LISTED),
     skippedCount: built.skipped.length,
-    repaired: [],
-    written: 0,
-    deleted: 0,
+    repaired: sync.repaired.sort(),
+    written: sync.written,
+    deleted: sync.deleted,
   };
-  const oldSessions = new Map<string, string>();
-  const newSessions = new Map<string, string>();
-  for (const c of built.clusters.values()) for (const [k, v] of sessionEntries(c)) newSessions.set(k, v);
-
-  const names = [...new Set([...wanted.keys(), ...existing])];
-  await eachLimit(names, options.concurrency ?? 16, async (name) => {
-    const want = wanted.get(name);
-    const stored = await store.readText(name);
-    if (stored !== null && name.startsWith(`${INDEX_PREFIX}v1/clusters/`)) {
-      try {
-        const old = parseCluster(name, stored.text);
-        if (old !== null) for (const [k, v] of sessionEntries(old)) oldSessions.set(k, v);
-      } catch (err) {
-        if (!(err instanceof CorruptIndexError)) throw err;
-      }
-    }
-    if (stored !== null && want !== undefined && !isReadable(stored.text)) report.repaired.push(name);
-    if (want === undefined) {
-      if (stored === null) return;
-      report.deleted++;
-      if (!dryRun) await store.delete(name);
-    } else if (stored?.text !== want) {
-      report.written++;
-      if (!dryRun) await store.put(name, want, 'application/json');
-    }
-  });
-  for (const [k, v] of newSessions) {
-    const old = oldSessions.get(k);
-    if (old === undefined) report.added.push(k);
-    else if (old !== v) report.changed.push(k);
-  }
-  for (const k of oldSessions.keys()) if (!newSessions.has(k)) report.removed.push(k);
-  report.added.sort();
-  report.removed.sort();
-  report.changed.sort();
-  report.repaired.sort();
-  return report;
-}
-
-function isReadable(text: string): boolean {
-  try {
-    const d = JSON.parse(text) as { schemaVersion?: unknown } | null;
-    return d !== null && typeof d === 'object' && d.schemaVersion === 1;
-  } catch {
-    return false;
-  }
 }
