@@ -34,7 +34,7 @@ export const SESSION = 'session_2026-01-27_10-52-59_373533_1';
 export const REF: SessionRef = { cluster: CLUSTER, clusterId: NS, session: SESSION };
 export const SESSION_PATH = `v1/clusters/${NS}/${CLUSTER}/sessions/${SESSION}`;
 
-/** Writes a log file as ingest would: an append blob per segment, each later one with `startoffset`. */
+/** Writes a log file as ingest would: an append blob per segment, sealed when the next one starts, each later one with `startoffset`. */
 export async function writeLog(
   store: AzureBlobStore,
   node: string,
@@ -53,6 +53,8 @@ export async function writeLog(
       if (!r.ok) throw new Error(`append to ${name} failed: ${r.reason}`);
     }
     start += data.length;
+    // As ingest does: a segment is sealed before the next one is created.
+    if (i + 1 < segments.length) await store.seal(name);
   }
 }
 

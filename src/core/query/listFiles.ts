@@ -89,12 +89,14 @@ async function foldSegments(
   return Promise.all(
     bases.map(async (base) => {
       const continuations =
-        morePages && last < lastSegmentOf(base.name)
-          ? await listContinuations(store, base.name)
-          : orderedContinuations(
-              base.name,
-              segments.filter((b) => segmentOf(b.name, base.name) !== null),
-            );
+        base.sealed !== true
+          ? [] // ingest seals a segment before it starts the next: an open one is the whole file
+          : morePages && last < lastSegmentOf(base.name)
+            ? await listContinuations(store, base.name)
+            : orderedContinuations(
+                base.name,
+                segments.filter((b) => segmentOf(b.name, base.name) !== null),
+              );
       const f = joinSegments(base, continuations);
       return {
         path: base.name,

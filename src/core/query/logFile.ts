@@ -93,7 +93,10 @@ export async function listContinuations(store: BlobStore, base: string): Promise
   return orderedContinuations(base, found);
 }
 
-/** Finds a node's log file with all its segments; null when it does not exist. */
+/**
+ * Finds a node's log file with all its segments; null when it does not exist. Ingest seals a
+ * segment before it creates the next one, so an unsealed segment 0 is the whole file (one request).
+ */
 export async function findLogFile(
   store: BlobStore,
   ref: SessionRef,
@@ -101,10 +104,9 @@ export async function findLogFile(
   file: string,
 ): Promise<LogFile | null> {
   const base = logBlob(ref, node, file);
-  // Continuations first: once one exists, segment 0 is sealed, so its size read next is final.
-  const continuations = await listContinuations(store, base);
   const props = await store.properties(base);
-  return props === null ? null : joinSegments(props, continuations);
+  if (props === null) return null;
+  return joinSegments(props, props.sealed === true ? await listContinuations(store, base) : []);
 }
 
 /** Streams bytes `[start, end)` of the file, segment after segment, with back-pressure. */

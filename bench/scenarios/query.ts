@@ -1,0 +1,265 @@
+/**
+ * Query benchmarks through the local host over real HTTP, each against a raw-SDK baseline in the
+ * same run: `?tail=1000` of a 512 MiB log vs downloading the blob whole and splitting it (upstream's
+ * way), a 1,000-entry listing page vs one raw SDK listing page, and a 256 MiB read vs a raw download.
+ * The host's peak RSS growth while it serves is sampled from /proc and reported.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { ContainerClient } from '@azure/storage-blob';
+import { logBlob } from '../../src/core/layout.js';
+import { pool, timed, type BenchContext, type Scenario } from '../harness.js';
+
+const MiB = 1024 * 1024;
+const REF = { cluster: 'bench', clusterId: 'default', session: 'session_2026-01-27_10-52-59_373533_1' };
+const SESSION_URL = `/api/v1/clusters/default/bench/sessions/${REF.session}`;
+
+interface Host {
+  baseUrl: string;
+  child: ChildProcess;
+}
+
+async function startHost(ctx: BenchContext, container: string): Promise<Host> {
+  const cs = ctx.connectionString;
+  const env = {
+    ...process.env,
+    AZURE_STORAGE_CONNECTION_STRING: cs,
+    HistoryStorage: cs,
+    AzureWebJobsStorage: cs,
+    AZURE_STORAGE_CONTAINER: container,
+  };
+  const cli = path.join(process.cwd(), 'dist', 'src', 'host', 'cli.js');
+  const args = [cli, '--app-dir', process.cwd(), '--port', '0', '--settings', 'none'];
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${out}`)), 60_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /Host listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`host exited (${code}):\n${out}`)));
+  });
+  return { baseUrl, child };
+}
+
+async function stopHost(host: Host): Promise<void> {
+  if (host.child.exitCode !== null) return;
+  const exited = new Promise((r) => host.child.once('exit', r));
+  host.child.kill('SIGTERM');
+  await exited;
+}
+
+/** Resident set size of a process, in MiB (Linux). */
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m === null ? NaN : Number(m[1]) / 1024;
+}
+
+/** Runs `fn` while sampling `pid`'s RSS; returns the peak growth over the level before, in MiB. */
+async function peakRssGrowth(pid: number, fn: () => Promise<unknown>): Promise<number> {
+  const before = rssMiB(pid);
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 10);
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(peak, rssMiB(pid)) - before;
+}
+
+/** GETs a path and drains the body; returns the status and the byte count. */
+function drain(baseUrl: string, p: string): Promise<{ status: number; bytes: number; body: Buffer[] }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${baseUrl}${p}`, (res) => {
+        let bytes = 0;
+        const body: Buffer[] = [];
+        res.on('data', (d: Buffer) => {
+          bytes += d.length;
+          if (bytes <= MiB) body.push(d);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, body }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** 4 MiB of log-like lines of random length (the same block appended over and over). */
+function logBlock(): Buffer {
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < 4 * MiB; i++) {
+    const line = `2026-01-27 10:52:59,${String(i % 1000).padStart(3, '0')} INFO worker.py:${i % 997} -- ${'x'.repeat(20 + ((i * 7919) % 160))}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return Buffer.from(`${lines.join('\n')}\n`).subarray(0, 4 * MiB);
+}
+
+/** Creates a log blob of `total` bytes with the raw SDK, in 4 MiB appends. */
+async function seedLog(container: ContainerClient, name: string, total: number): Promise<void> {
+  const blob = container.getAppendBlobClient(name);
+  await blob.create({ blobHTTPHeaders: { blobContentType: 'text/plain; charset=utf-8' } });
+  const block = logBlock();
+  for (let at = 0; at < total; at += block.length) await blob.appendBlock(block, block.length);
+}
+
+interface BigLog {
+  host: Host;
+  container: ContainerClient;
+  blob: string;
+  rss: number[];
+}
+
+async function bigLogSetup(ctx: BenchContext, tag: string, size: number): Promise<BigLog> {
+  const name = ctx.container(tag);
+  const container = ctx.service.getContainerClient(name);
+  await container.create();
+  const blob = logBlob(REF, 'head-1', 'raylet.out');
+  ctx.log(`  writing a ${size / MiB} MiB log…`);
+  await seedLog(container, blob, size);
+  await container
+    .getBlockBlobClient(`metadir/default_bench/${REF.session}/metadata.json`)
+    .upload('{"clusterId":"default"}', 23);
+  return { host: await startHost(ctx, name), container, blob, rss: [] };
+}
+
+async function bigLogTeardown(ctx: BenchContext, state: unknown): Promise<void> {
+  const s = state as BigLog;
+  await stopHost(s.host);
+  if (s.rss.length > 0)
+    ctx.log(`  host peak RSS growth per round (MiB): ${s.rss.map((r) => r.toFixed(1)).join(', ')}`);
+  await s.container.delete();
+}
+
+/** Upstream's tail: download the whole blob, split it into lines, keep the last n. */
+async function downloadAndSplitTail(container: ContainerClient, blob: string, n: number): Promise<Buffer> {
+  const r = await container.getBlobClient(blob).download();
+  const chunks: Buffer[] = [];
+  for await (const c of r.readableStreamBody ?? []) chunks.push(c as Buffer);
+  const all = Buffer.concat(chunks);
+  const starts: number[] = [0];
+  for (let i = all.indexOf(10); i >= 0 && i < all.length - 1; i = all.indexOf(10, i + 1)) starts.push(i + 1);
+  return all.subarray(starts[Math.max(0, starts.length - n)] ?? 0);
+}
+
+const tailScenario: Scenario = {
+  name: '?tail=1000 of a 512 MiB log (HTTP, local host)',
+  unit: 'ms',
+  better: 'lower',
+  ours: 'GET …/logs/head-1/raylet.out?tail=1000 (reads backwards in blocks)',
+  baseline: "raw SDK download of the whole blob + split (upstream's way)",
+  target: '≥ 50×, host peak RSS growth < 64 MiB',
+  rounds: 3,
+  setup: (ctx) => bigLogSetup(ctx, 'qtail', 512 * MiB),
+  async round(_ctx, state) {
+    const s = state as BigLog;
+    let got: Buffer = Buffer.alloc(0);
+    let ms = 0;
+    const growth = await peakRssGrowth(s.host.child.pid ?? 0, async () => {
+      ms = await timed(async () => {
+        const r = await drain(s.host.baseUrl, `${SESSION_URL}/logs/head-1/raylet.out?tail=1000`);
+        if (r.status !== 200) throw new Error(`tail answered ${r.status}`);
+        got = Buffer.concat(r.body);
+      });
+    });
+    s.rss.push(growth);
+    let want: Buffer = Buffer.alloc(0);
+    const baseline = await timed(async () => {
+      want = await downloadAndSplitTail(s.container, s.blob, 1000);
+    });
+    if (!got.equals(want)) throw new Error('tail and the baseline disagree');
+    return { ours: ms, baseline };
+  },
+  teardown: bigLogTeardown,
+};
+
+const readScenario: Scenario = {
+  name: '256 MiB full read (HTTP, local host)',
+  unit: 'MiB/s',
+  better: 'higher',
+  ours: 'GET …/logs/head-1/raylet.out, streamed',
+  baseline: 'raw SDK download, streamed',
+  target: '≥ 0.8×',
+  rounds: 3,
+  setup: (ctx) => bigLogSetup(ctx, 'qread', 256 * MiB),
+  async round(_ctx, state) {
+    const s = state as BigLog;
+    let bytes = 0;
+    let ms = 0;
+    const growth = await peakRssGrowth(s.host.child.pid ?? 0, async () => {
+      ms = await timed(async () => {
+        const r = await drain(s.host.baseUrl, `${SESSION_URL}/logs/head-1/raylet.out`);
+        if (r.status !== 200) throw new Error(`read answered ${r.status}`);
+        bytes = r.bytes;
+      });
+    });
+    s.rss.push(growth);
+    let raw = 0;
+    const baseMs = await timed(async () => {
+      const r = await s.container.getBlobClient(s.blob).download();
+      for await (const c of r.readableStreamBody ?? []) raw += (c as Buffer).length;
+    });
+    if (bytes !== 256 * MiB || raw !== bytes) throw new Error(`read ${bytes} / ${raw} bytes`);
+    return { ours: bytes / MiB / (ms / 1000), baseline: raw / MiB / (baseMs / 1000) };
+  },
+  teardown: bigLogTeardown,
+};
+
+const ENTRIES = 1000;
+
+const listingScenario: Scenario = {
+  name: `${ENTRIES.toLocaleString('en')}-entry file listing page (HTTP, local host)`,
+  unit: 'ms',
+  better: 'lower',
+  ours: `GET …/files?limit=${ENTRIES}`,
+  baseline: `raw SDK listBlobsFlat, one page of ${ENTRIES}`,
+  target: '≤ 1.2× the time (ratio ≥ 0.83)',
+  rounds: 7,
+  async setup(ctx) {
+    const name = ctx.container('qlist');
+    const container = ctx.service.getContainerClient(name);
+    await container.create();
+    const files = Array.from({ length: ENTRIES }, (_, i) =>
+      logBlob(REF, `node-${i % 10}`, `worker-${i}.out`),
+    );
+    await pool(files, 32, (f) => container.getAppendBlobClient(f).create());
+    const host = await startHost(ctx, name);
+    // One warm-up request: the first call loads the app's modules and the session's clusterId.
+    await drain(host.baseUrl, `${SESSION_URL}/files?limit=1`);
+    return { host, container };
+  },
+  async round(_ctx, state) {
+    const s = state as { host: Host; container: ContainerClient };
+    let count = 0;
+    const ours = await timed(async () => {
+      const r = await drain(s.host.baseUrl, `${SESSION_URL}/files?limit=${ENTRIES}`);
+      count = (JSON.parse(Buffer.concat(r.body).toString('utf8')) as { entries: unknown[] }).entries.length;
+    });
+    let raw = 0;
+    const baseline = await timed(async () => {
+      const prefix = `log/bench_default/${REF.session}/`;
+      const page = await s.container.listBlobsFlat({ prefix }).byPage({ maxPageSize: ENTRIES }).next();
+      raw = (page.value as { segment: { blobItems: unknown[] } }).segment.blobItems.length;
+    });
+    if (count !== ENTRIES || raw !== ENTRIES) throw new Error(`listed ${count} / ${raw}`);
+    return { ours, baseline };
+  },
+  async teardown(_ctx, state) {
+    const s = state as { host: Host; container: ContainerClient };
+    await stopHost(s.host);
+    await s.container.delete();
+  },
+};
+
+export const queryScenarios: Scenario[] = [tailScenario, listingScenario, readScenario];
