@@ -69,7 +69,7 @@ export async function* bodyChunks(req: HttpRequest, rules: BodyRules): AsyncGene
   }
   let total = 0;
   try {
-    for await (const chunk of gunzip ?? raw) {
+    for await (const chunk of (gunzip ?? raw).iterator({ destroyOnReturn: false })) {
       const bytes = chunk as Buffer;
       total += bytes.byteLength;
       if (total > rules.maxBytes) throw tooLarge(rules.maxBytes, gzip ? 'the decompressed body' : 'the body');
@@ -80,8 +80,11 @@ export async function* bodyChunks(req: HttpRequest, rules: BodyRules): AsyncGene
     const why = err instanceof Error ? err.message : String(err);
     throw new HttpError(400, 'invalid_body', `the body could not be read${gzip ? ' as gzip' : ''}: ${why}`);
   } finally {
-    raw.destroy();
     gunzip?.destroy();
+    // Drain rather than destroy what the client still sends: destroying the request resets the
+    // connection the Functions host forwards requests over, failing the next request on it.
+    raw.unpipe();
+    raw.on('error', () => undefined).resume();
   }
 }
 

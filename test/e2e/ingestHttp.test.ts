@@ -1,0 +1,361 @@
+/**
+ * Ingest end to end: the compiled app in the local host over real HTTP, with function keys enforced,
+ * a lowered segment threshold (so files roll over) and a 10 MiB body limit. Files are read back
+ * through the query API.
+ */
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHost, type RunningHost } from '../helpers/host.js';
+import { azuriteService } from '../helpers/storage.js';
+import { request, type Reply } from './queryClient.js';
+
+const NS = 'default';
+const CLUSTER = 'raycluster-kuberay';
+const SESSION = 'session_2026-01-27_10-52-59_373533_1';
+const KEY = 'ingest-e2e-key';
+const LIMIT = 10 * 1024 * 1024;
+
+let host: RunningHost;
+
+beforeAll(async () => {
+  host = await startHost({
+    auth: true,
+    keys: { function: [KEY] },
+    env: { LOG_SEGMENT_MAX_BLOCKS: '4', INGEST_MAX_BODY_BYTES: String(LIMIT) },
+  });
+});
+
+afterAll(async () => {
+  await host.stop();
+});
+
+const logPath = (file: string, node = 'head-1', session = SESSION) =>
+  `/api/v1/logs/${NS}/${CLUSTER}/${session}/${node}/${file}`;
+
+function put(
+  file: string,
+  offset: number | string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+) {
+  return request(host.baseUrl, `${logPath(file)}?offset=${offset}`, {
+    method: 'PUT',
+    body,
+    headers: { 'Content-Type': 'application/octet-stream', 'x-functions-key': KEY, ...headers },
+  });
+}
+
+function read(file: string): Promise<Reply> {
+  return request(host.baseUrl, `/api/v1/clusters/${NS}/${CLUSTER}/sessions/${SESSION}/logs/head-1/${file}`);
+}
+
+function postJson(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
+  return request(host.baseUrl, path, {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'application/json', 'x-functions-key': KEY, ...headers },
+  });
+}
+
+const eventsPath = `/api/v1/events?namespace=${NS}&cluster=${CLUSTER}&node=head-1`;
+
+function rayEvent(jobId = ''): Record<string, unknown> {
+  return {
+    eventId: randomBytes(18).toString('base64'),
+    sourceType: 'GCS',
+    eventType: jobId === '' ? 'NODE_DEFINITION_EVENT' : 'DRIVER_JOB_DEFINITION_EVENT',
+    timestamp: '2026-01-27T10:53:01.123456789Z',
+    severity: 'INFO',
+    message: '',
+    sessionName: SESSION,
+    ...(jobId === '' ? { nodeDefinitionEvent: { nodeId: 'AQID' } } : { driverJobDefinitionEvent: { jobId } }),
+  };
+}
+
+async function blobNames(prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const b of azuriteService().getContainerClient(host.container).listBlobsFlat({ prefix }))
+    names.push(b.name);
+  return names;
+}
+
+describe('log appends over HTTP', () => {
+  it('follows the append rules: sequence, same request twice, overlap, gap, conflict', async () => {
+    const a = await put('rules.log', 0, 'hello ');
+    expect(a.status, a.text).toBe(200);
+    expect(a.json()).toEqual({ status: 'appended', offset: 0, nextOffset: 6 });
+    expect(a.headers['next-offset']).toBe('6');
+    expect((await put('rules.log', 6, 'world\n')).json()).toMatchObject({
+      status: 'appended',
+      nextOffset: 12,
+    });
+    const twice = await put('rules.log', 6, 'world\n');
+    expect(twice.json()).toEqual({ status: 'duplicate', offset: 6, nextOffset: 12 });
+    expect(twice.headers['next-offset']).toBe('12');
+    expect((await put('rules.log', 9, 'ld\nmore\n')).json()).toMatchObject({
+      status: 'appended',
+      nextOffset: 17,
+    });
+    const gap = await put('rules.log', 20, 'x');
+    expect(gap.status).toBe(409);
+    expect(gap.json()).toMatchObject({ error: 'offset_gap', expectedOffset: 17 });
+    expect(gap.headers['next-offset']).toBe('17');
+    const conflict = await put('rules.log', 12, 'MORE');
+    expect(conflict.status).toBe(409);
+    expect(conflict.json()).toMatchObject({ error: 'offset_conflict', expectedOffset: 17 });
+    expect(conflict.headers['next-offset']).toBe('17');
+    const file = await read('rules.log');
+    expect(file.status).toBe(200);
+    expect(file.text).toBe('hello world\nmore\n');
+  });
+
+  it('completes a request that died midway when the same request is retried', async () => {
+    const source = randomBytes(6 * 1024 * 1024);
+    const gz = gzipSync(source);
+    const cut = await put('retry.bin', 0, gz.subarray(0, gz.length - 500), { 'Content-Encoding': 'gzip' });
+    expect(cut.status).toBe(400);
+    const partial = Number(cut.headers['next-offset']);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(source.length);
+    const retry = await put('retry.bin', 0, source);
+    expect(retry.json()).toMatchObject({ status: 'appended', nextOffset: source.length });
+    expect((await read('retry.bin')).bytes.equals(source)).toBe(true);
+  });
+
+  it('ends byte-identical to the source with 20 concurrent writers sending overlapping chunks in random order', async () => {
+    const source = randomBytes(256 * 1024);
+    const writer = async () => {
+      let pos = 0;
+      while (pos < source.length) {
+        const start = Math.max(0, pos - Math.floor(Math.random() * 2048));
+        const end = Math.min(source.length, start + 1 + Math.floor(Math.random() * 32 * 1024));
+        const r = await put('concurrent.bin', start, source.subarray(start, end));
+        const body = r.json();
+        if (r.status === 200) pos = Math.max(pos, Number(body.nextOffset));
+        else if (r.status === 409 && body.error === 'offset_gap') pos = Number(body.expectedOffset);
+        else throw new Error(`unexpected ${r.status} ${r.text}`);
+        if (Math.random() < 0.1) pos = Math.floor(Math.random() * pos);
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, writer));
+    const file = await read('concurrent.bin');
+    expect(file.status).toBe(200);
+    expect(file.bytes.equals(source)).toBe(true);
+  });
+
+  it('decompresses gzip bodies and answers a gzip bomb 413 without writing past the limit', async () => {
+    const text = 'a line of log text\n'.repeat(5000);
+    const ok = await put('gz.log', 0, gzipSync(text), { 'Content-Encoding': 'gzip' });
+    expect(ok.json()).toMatchObject({ status: 'appended', nextOffset: text.length });
+    expect((await read('gz.log')).text).toBe(text);
+    const bomb = gzipSync(Buffer.alloc(256 * 1024 * 1024));
+    const r = await put('bomb.log', 0, bomb, { 'Content-Encoding': 'gzip' });
+    expect(r.status).toBe(413);
+    expect(r.json()).toMatchObject({ error: 'body_too_large' });
+    const stored = Number(r.headers['next-offset']);
+    expect(stored).toBeLessThanOrEqual(LIMIT);
+    const file = await read('bomb.log');
+    expect(file.status).toBe(200);
+    expect(file.bytes.length).toBe(stored);
+  });
+
+  it('rolls a file over past the block threshold and reads it back as one file', async () => {
+    const parts = Array.from({ length: 15 }, (_, i) => `segment test line ${i}\n`);
+    let at = 0;
+    for (const p of parts) {
+      const r = await put('raylet.out', at, p);
+      expect(r.status, r.text).toBe(200);
+      at += p.length;
+    }
+    const segments = await blobNames(`log/${CLUSTER}_${NS}/${SESSION}/logs/head-1/raylet.out`);
+    expect(segments.length).toBeGreaterThanOrEqual(4);
+    const file = await read('raylet.out');
+    expect(file.text).toBe(parts.join(''));
+    const tail = await request(
+      host.baseUrl,
+      `/api/v1/clusters/${NS}/${CLUSTER}/sessions/${SESSION}/logs/head-1/raylet.out?tail=3`,
+    );
+    expect(tail.text).toBe(parts.slice(-3).join(''));
+  });
+});
+
+describe('bad input over HTTP', () => {
+  it('answers every invalid name in every path position 400 naming it, writing nothing', async () => {
+    const good = { namespace: NS, cluster: CLUSTER, session: SESSION, node: 'head-1', file: 'bad.log' };
+    const cases: [keyof typeof good, string][] = [
+      ['namespace', 'Default'],
+      ['namespace', 'a_b'],
+      ['namespace', 'a%252fb'],
+      ['cluster', 'Ray'],
+      ['cluster', 'a_b'],
+      ['session', 'session_bad'],
+      ['session', 'session_2026-02-30_00-00-00_000000'],
+      ['node', 'a%2fb'],
+      ['node', 'a%252e'],
+      ['node', `${'n'.repeat(129)}`],
+      ['file', 'a%5cb'],
+      ['file', 'a%252fb'],
+      ['file', 'a%01b'],
+      ['file', 'a//b'],
+    ];
+    for (const [field, value] of cases) {
+      const p = { ...good, [field]: value };
+      const r = await request(
+        host.baseUrl,
+        `/api/v1/logs/${p.namespace}/${p.cluster}/${p.session}/${p.node}/${p.file}?offset=0`,
+        { method: 'PUT', body: 'x', headers: { 'Content-Type': 'text/plain', 'x-functions-key': KEY } },
+      );
+      expect(r.status, `${field}=${value}: ${r.text}`).toBe(400);
+      expect(r.json().field, `${field}=${value}`).toBe(field);
+    }
+    const dots = await request(
+      host.baseUrl,
+      `/api/v1/logs/${NS}/${CLUSTER}/${SESSION}/head-1/../x?offset=0`,
+      {
+        method: 'PUT',
+        body: 'x',
+        headers: { 'x-functions-key': KEY },
+      },
+    );
+    expect(dots.status).toBe(400);
+    expect(await blobNames('log/')).not.toContainEqual(expect.stringContaining('bad'));
+  });
+
+  it('answers bad offsets 400, a wrong type 415, an oversized body 413 and a missing key 401', async () => {
+    for (const offset of ['-1', 'abc', '1e3', '99999999999999999999']) {
+      const r = await put('bad2.log', offset, 'x');
+      expect(r.status, offset).toBe(400);
+      expect(r.json()).toMatchObject({ error: 'invalid_parameter', field: 'offset' });
+    }
+    const missing = await request(host.baseUrl, logPath('bad2.log'), {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'x-functions-key': KEY },
+    });
+    expect(missing.status).toBe(400);
+    expect((await put('bad2.log', 0, 'x', { 'Content-Type': 'image/png' })).status).toBe(415);
+    expect((await put('bad2.log', 0, 'x', { 'Content-Encoding': 'br' })).status).toBe(415);
+    const big = await put('bad2.log', 0, Buffer.alloc(LIMIT + 1));
+    expect(big.status).toBe(413);
+    // Without Content-Length (chunked), the limit is found while streaming; the host stays usable.
+    const chunk = Buffer.alloc(1024 * 1024, 'z');
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent > LIMIT) c.close();
+        else c.enqueue(chunk);
+        sent += chunk.length;
+      },
+    });
+    const chunked = await fetch(`${host.baseUrl}${logPath('chunked.log')}?offset=0`, {
+      method: 'PUT',
+      body: stream,
+      headers: { 'x-functions-key': KEY },
+      duplex: 'half',
+    });
+    expect(chunked.status).toBe(413);
+    // Documented: whole 4 MiB pieces within the limit may be stored; never a byte past it.
+    expect(Number(chunked.headers.get('next-offset')) % (4 * 1024 * 1024)).toBe(0);
+    expect(Number(chunked.headers.get('next-offset'))).toBeLessThanOrEqual(LIMIT);
+    const after = await put('bad3.log', 0, 'still fine');
+    expect(after.status, after.text).toBe(200);
+    const noKey = await request(host.baseUrl, `${logPath('bad2.log')}?offset=0`, {
+      method: 'PUT',
+      body: 'x',
+    });
+    expect(noKey.status).toBe(401);
+    const wrongKey = await put('bad2.log', 0, 'x', { 'x-functions-key': 'nope' });
+    expect(wrongKey.status).toBe(401);
+    expect(await blobNames(`log/${CLUSTER}_${NS}/${SESSION}/logs/head-1/bad2`)).toEqual([]);
+    for (const body of ['not json', '{"a":1}', '']) {
+      const r = await postJson(eventsPath, body);
+      expect(r.status, body).toBe(400);
+      expect(r.json().error).toBe('invalid_body');
+    }
+    expect((await postJson(eventsPath, '[]', { 'Content-Type': 'text/html' })).status).toBe(415);
+    expect((await postJson('/api/v1/batch', '{"namespace":"default"}')).json()).toMatchObject({
+      field: 'cluster',
+    });
+  });
+});
+
+describe('events and batches over HTTP', () => {
+  it('stores 97 of 100 with 3 malformed, adds nothing on resend, and places node and job events', async () => {
+    const events: unknown[] = Array.from({ length: 100 }, (_, i) => rayEvent(i % 10 === 0 ? 'AgAAAA==' : ''));
+    events[3] = { ...rayEvent(), sessionName: 'nope' };
+    events[4] = { ...rayEvent(), eventType: 7 };
+    events[5] = { ...rayEvent('%%%'), eventId: 'bad-id' };
+    const r = await postJson(eventsPath, JSON.stringify(events));
+    expect(r.status, r.text).toBe(200);
+    expect(r.json()).toMatchObject({ accepted: 97, duplicates: 0, rejected: 3 });
+    expect((r.json().errors as { index: number }[]).map((e) => e.index)).toEqual([3, 4, 5]);
+    const again = await postJson(eventsPath, JSON.stringify(events));
+    expect(again.json()).toMatchObject({ accepted: 0, duplicates: 97, rejected: 3 });
+    const prefix = `log/${CLUSTER}_${NS}/${SESSION}/`;
+    const files = await blobNames(prefix);
+    expect(files.filter((f) => f.startsWith(`${prefix}node_events/head-1-`))).toHaveLength(1);
+    expect(files.filter((f) => f.startsWith(`${prefix}job_events/02000000/head-1-`))).toHaveLength(1);
+    const stored = await request(
+      host.baseUrl,
+      `/api/v1/clusters/${NS}/${CLUSTER}/sessions/${SESSION}/events?limit=1000`,
+    );
+    expect(stored.status, stored.text).toBe(200);
+    expect((stored.json().events as unknown[]).length).toBeGreaterThanOrEqual(97);
+  });
+
+  it('loses nothing with 50 concurrent batches and answers each well within 3 s', async () => {
+    const batches = Array.from({ length: 50 }, () => Array.from({ length: 20 }, () => rayEvent()));
+    const replies = await Promise.all(
+      batches.map(async (b) => {
+        const t = Date.now();
+        const r = await postJson(`${eventsPath.replace('head-1', 'worker-9')}`, JSON.stringify(b));
+        return { r, ms: Date.now() - t };
+      }),
+    );
+    expect(replies.every(({ r }) => r.status === 200)).toBe(true);
+    expect(replies.reduce((n, { r }) => n + Number(r.json().accepted), 0)).toBe(1000);
+    expect(Math.max(...replies.map(({ ms }) => ms))).toBeLessThan(3000);
+    const files = await blobNames(`log/${CLUSTER}_${NS}/${SESSION}/node_events/worker-9-`);
+    let count = 0;
+    for (const f of files) {
+      const body = await azuriteService()
+        .getContainerClient(host.container)
+        .getBlobClient(f)
+        .downloadToBuffer();
+      count += (JSON.parse(body.toString()) as unknown[]).length;
+    }
+    expect(count).toBe(1000);
+  });
+
+  it('answers a gzip batch with one result per chunk and writes the metadata', async () => {
+    const batch = {
+      namespace: NS,
+      cluster: CLUSTER,
+      session: 'session_2026-01-29_00-00-00_000000',
+      node: 'head-1',
+      chunks: [
+        { file: 'a.log', offset: 0, data: 'one\n' },
+        { file: 'a.log', offset: 10, data: 'gap' },
+        { file: 'b/..', offset: 0, data: 'x' },
+      ],
+      metadata: { rayVersion: '2.52.1' },
+    };
+    const r = await postJson('/api/v1/batch', gzipSync(JSON.stringify(batch)), {
+      'Content-Encoding': 'gzip',
+    });
+    expect(r.status, r.text).toBe(200);
+    const body = r.json();
+    expect(body.metadata).toBe('written');
+    expect(body.chunks).toMatchObject([
+      { file: 'a.log', status: 'appended', nextOffset: 4 },
+      { file: 'a.log', error: 'offset_gap', expectedOffset: 4 },
+      { error: 'invalid_parameter', field: 'chunks[2].file' },
+    ]);
+    const meta = await request(
+      host.baseUrl,
+      `/api/v1/clusters/${NS}/${CLUSTER}/sessions/${batch.session}/metadata`,
+    );
+    expect(meta.json()).toMatchObject({ namespace: NS, cluster: CLUSTER, rayVersion: '2.52.1' });
+  });
+});
