@@ -31,6 +31,15 @@ export interface CheckpointData {
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The checkpoint key of a file: its session and its path under `logs/`. */
 export function fileKey(session: string, rel: string): string {
   return `${session}/${rel}`;
@@ -49,6 +58,7 @@ export class CheckpointStore {
    */
   async load(target: string): Promise<{ data: CheckpointData; note?: string }> {
     const fresh: CheckpointData = { version: 1, target, files: {}, done: [] };
+    await this.removeStaleTemps();
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
@@ -73,6 +83,20 @@ export class CheckpointStore {
     return {
       data: { version: 1, target, files: data.files, done: Array.isArray(data.done) ? data.done : [] },
     };
+  }
+
+  /** Temp files of writers killed mid-write: never renamed into place, so never part of the state. */
+  private async removeStaleTemps(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch {
+      return;
+    }
+    const stale = names.filter(
+      (n) => n.startsWith(`${CHECKPOINT_FILE}.tmp-`) && !alive(Number(n.split('-').pop())),
+    );
+    await Promise.all(stale.map((n) => fs.rm(path.join(this.dir, n), { force: true })));
   }
 
   /** Replaces the checkpoint atomically and durably. */

@@ -64,7 +64,7 @@ export class Collector {
     for (;;) {
       await this.guardedCycle();
       if (stopping) return 0;
-      await Promise.race([stop, new Promise((r) => setTimeout(r, this.o.intervalMs).unref())]);
+      await Promise.race([stop, new Promise((r) => setTimeout(r, this.o.intervalMs))]);
       if (stopping) {
         await this.guardedCycle(); // one last pass, e.g. from a preStop hook's SIGTERM
         return 0;
