@@ -131,7 +131,10 @@ async function bigLogSetup(ctx: BenchContext, tag: string, size: number): Promis
   await container
     .getBlockBlobClient(`metadir/default_bench/${REF.session}/metadata.json`)
     .upload('{"clusterId":"default"}', 23);
-  return { host: await startHost(ctx, name), container, blob, rss: [] };
+  const host = await startHost(ctx, name);
+  // One warm-up request: the first call loads the app's modules and the session's clusterId.
+  await drain(host.baseUrl, `${SESSION_URL}/logs/head-1/raylet.out?tail=1`);
+  return { host, container, blob, rss: [] };
 }
 
 async function bigLogTeardown(ctx: BenchContext, state: unknown): Promise<void> {
@@ -154,7 +157,7 @@ async function downloadAndSplitTail(container: ContainerClient, blob: string, n:
 }
 
 const tailScenario: Scenario = {
-  name: '?tail=1000 of a 512 MiB log (HTTP, local host)',
+  name: 'query ?tail=1000 of a 512 MiB log (HTTP, local host)',
   unit: 'ms',
   better: 'lower',
   ours: 'GET …/logs/head-1/raylet.out?tail=1000 (reads backwards in blocks)',
@@ -185,7 +188,7 @@ const tailScenario: Scenario = {
 };
 
 const readScenario: Scenario = {
-  name: '256 MiB full read (HTTP, local host)',
+  name: 'query 256 MiB full read (HTTP, local host)',
   unit: 'MiB/s',
   better: 'higher',
   ours: 'GET …/logs/head-1/raylet.out, streamed',
@@ -219,7 +222,7 @@ const readScenario: Scenario = {
 const ENTRIES = 1000;
 
 const listingScenario: Scenario = {
-  name: `${ENTRIES.toLocaleString('en')}-entry file listing page (HTTP, local host)`,
+  name: `query ${ENTRIES.toLocaleString('en')}-entry file listing page (HTTP, local host)`,
   unit: 'ms',
   better: 'lower',
   ours: `GET …/files?limit=${ENTRIES}`,

@@ -103,6 +103,16 @@ describe('reading a log file (handler against Azurite)', () => {
     expect(none.headers.etag).toBeDefined();
   });
 
+  it('tails more than it keeps in memory by streaming the tail again (5 MiB tail)', async () => {
+    const store = useFreshContainer();
+    const lines = Array.from({ length: 110_000 }, (_, i) => `${String(i).padStart(8, '0')} ${'x'.repeat(40)}`);
+    await writeLog(store, 'head-1', 'long.log', [`${lines.join('\n')}\n`]);
+    const r = await read('long.log', { tail: '100000' });
+    expect(r.bytes.length).toBeGreaterThan(4 * 1024 * 1024);
+    expect(r.text).toBe(`${lines.slice(-100_000).join('\n')}\n`);
+    expect(r.headers['content-length']).toBe(String(r.bytes.length));
+  });
+
   it('tails an empty file and a file without a final newline', async () => {
     const store = useFreshContainer();
     await writeLog(store, 'head-1', 'empty.log', ['']);

@@ -2,7 +2,7 @@
  * Reading one log file (API.md "File reads"): whole, by `Range` or `?offset=&length=`, or its last
  * N lines; always streamed, always with the file's ETag, 304 when `If-None-Match` matches.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BlobStore } from '../../storage/blobStore.js';
 import { HttpError, invalidParameter } from '../errors.js';
 import { findLogFile, readFileRange, streamFileRange, type LogFile } from './logFile.js';
@@ -99,11 +99,7 @@ export async function readLogFile(
   }
   const headers = baseHeaders(req, file);
   if (etagMatches(req.ifNoneMatch, file.etag)) return { status: 304, headers };
-  if (req.tail !== undefined) {
-    const read = (start: number, end: number) => readFileRange(store, file, start, end);
-    const start = await tailStart(file.size, req.tail, read, tailOptions);
-    return serve(store, file, 200, { start, end: file.size }, headers);
-  }
+  if (req.tail !== undefined) return tail(store, file, req.tail, headers, tailOptions);
   const answer = requestedRange(req, file);
   if (answer.kind === 'unsatisfiable') {
     throw new HttpError(
@@ -122,6 +118,35 @@ export async function readLogFile(
     ...headers,
     'Content-Range': contentRange(answer.range, file.size),
   });
+}
+
+/** Bytes of a tail kept from the backwards scan and answered from memory; a longer tail is re-read. */
+const TAIL_KEEP_MAX = 4 * 1024 * 1024;
+
+async function tail(
+  store: BlobStore,
+  file: LogFile,
+  lines: number,
+  headers: Record<string, string>,
+  tailOptions?: TailOptions,
+): Promise<FileReadResult> {
+  // The scan reads the tail anyway: keep its blocks (newest last) while they are small.
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  const read = async (start: number, end: number) => {
+    const bytes = await readFileRange(store, file, start, end);
+    keptBytes += bytes.length;
+    if (keptBytes <= TAIL_KEEP_MAX) kept.unshift(bytes);
+    return bytes;
+  };
+  const start = await tailStart(file.size, lines, read, tailOptions);
+  if (keptBytes > TAIL_KEEP_MAX) return serve(store, file, 200, { start, end: file.size }, headers);
+  const body = Buffer.concat(kept).subarray(keptBytes - (file.size - start));
+  return {
+    status: 200,
+    headers: { ...headers, 'Content-Length': String(body.length) },
+    body: Readable.from([body], { objectMode: false }),
+  };
 }
 
 function serve(

@@ -7,7 +7,7 @@
 export type ReadBlock = (start: number, end: number) => Promise<Uint8Array>;
 
 export interface TailOptions {
-  /** First block read, in bytes. Default 64 KiB. */
+  /** First block read, in bytes. Default 256 KiB (about 2,000 typical log lines). */
   blockSize?: number;
   /** Blocks double after each read up to this size. Default 1 MiB. */
   maxBlockSize?: number;
@@ -28,7 +28,7 @@ export async function tailStart(
   options: TailOptions = {},
 ): Promise<number> {
   if (lines <= 0 || size <= 0) return size;
-  let block = Math.max(1, options.blockSize ?? 64 * 1024);
+  let block = Math.max(1, options.blockSize ?? 256 * 1024);
   const maxBlock = Math.max(block, options.maxBlockSize ?? 1024 * 1024);
   let seen = 0;
   let end = size;
