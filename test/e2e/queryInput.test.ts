@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../helpers/host.js';
+import { azuriteConnectionString } from '../helpers/storage.js';
 import { request } from './queryClient.js';
 
 const NS = 'default';
@@ -142,5 +143,22 @@ describe('bad values are refused with 400 naming them', () => {
 
   it('keeps the host up afterwards', async () => {
     expect((await request(host.baseUrl, '/api/v1/health')).status).toBe(200);
+  });
+});
+
+describe('storage unreachable', () => {
+  it('answers 503 with Retry-After on every query route, never 404 or an empty list', async () => {
+    const dead = azuriteConnectionString().replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:9');
+    const down = await startHost({ env: { AZURE_STORAGE_CONNECTION_STRING: dead, HistoryStorage: dead } });
+    try {
+      for (const path of routes(GOOD)) {
+        const r = await request(down.baseUrl, path);
+        expect(r.status, path).toBe(503);
+        expect(r.json().error, path).toBe('storage_unavailable');
+        expect(r.headers['retry-after'], path).toBeDefined();
+      }
+    } finally {
+      await down.stop();
+    }
   });
 });
