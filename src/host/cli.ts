@@ -94,7 +94,13 @@ async function main(): Promise<void> {
     config,
     cors,
     log,
-    startTriggers: (app, maxDequeueCount) => startTriggers(app, { config, maxDequeueCount, log }),
+    startTriggers: (app, hostJson) =>
+      startTriggers(app, {
+        config,
+        maxDequeueCount: hostJson.maxDequeueCount,
+        timeoutMs: hostJson.functionTimeoutMs,
+        log,
+      }),
   });
   if (host.functions.length > 0) {
     const lines = host.functions.map((f) =>

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { LogCategory, LogLevel } from './coreApi.js';
 import type { HostConfig } from './hostConfig.js';
-import { readHostJson } from './hostJson.js';
+import { readHostJson, type HostJson } from './hostJson.js';
 import {
   AppLoadError,
   describeFunctions,
@@ -29,7 +29,7 @@ export interface LocalHostOptions {
   /** Starts non-HTTP triggers (the blob trigger); returns a manual trigger and a stop function. */
   startTriggers?: (
     app: LoadedApp,
-    maxDequeueCount: number,
+    hostJson: HostJson,
   ) => Promise<{ manual: ManualTrigger; stop(): Promise<void> }>;
 }
 
@@ -64,7 +64,7 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
       ? { routes: [], warnings: [] }
       : buildRouteTable(app.registry.functions.values(), hostJson.routePrefix);
   for (const w of table.warnings) opts.log('warning', 'system', w);
-  const triggers = app === undefined ? undefined : await opts.startTriggers?.(app, hostJson.maxDequeueCount);
+  const triggers = app === undefined ? undefined : await opts.startTriggers?.(app, hostJson);
   const server = createHostServer({
     app,
     ...(loadError !== undefined && { loadError }),

@@ -1,0 +1,157 @@
+import path from 'node:path';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, startHost, type RunningHost } from '../../helpers/host.js';
+import {
+  azuriteConnectionString,
+  azuriteService,
+  eventually,
+  uniqueContainer,
+} from '../../helpers/storage.js';
+
+const APP = path.join(REPO_ROOT, 'test', 'fixtures', 'blob-app');
+
+interface Invocation {
+  content?: string;
+  isBuffer?: boolean;
+  blobTrigger?: string;
+  uri?: string;
+  dir?: string;
+  name?: string;
+  metadata?: { [k: string]: string };
+  contentLength?: number;
+}
+
+describe('blob trigger, polling source (fixture app through the local host)', () => {
+  const watch = uniqueContainer('watch');
+  const fail = uniqueContainer('fail');
+  const results = uniqueContainer('results');
+  const hostId = `h${Date.now().toString(36)}`;
+  const service = azuriteService();
+  const env = {
+    DataStorage: azuriteConnectionString(),
+    WATCH_CONTAINER: watch,
+    FAIL_CONTAINER: fail,
+    RESULTS_CONTAINER: results,
+    LOCAL_HOST_BLOB_POLL_MS: '100',
+    LOCAL_HOST_BLOB_CONCURRENCY: '1',
+    LOCAL_HOST_ID: hostId,
+  };
+  let host: RunningHost | undefined;
+
+  const put = async (container: string, name: string, text: string, metadata?: { [k: string]: string }) => {
+    const c = service.getContainerClient(container);
+    await c.createIfNotExists();
+    await c.getBlockBlobClient(name).upload(text, Buffer.byteLength(text), { metadata });
+  };
+  const records = async (kind: string): Promise<Invocation[]> => {
+    const c = service.getContainerClient(results);
+    if (!(await c.exists())) return [];
+    const out: Invocation[] = [];
+    for await (const b of c.listBlobsFlat({ prefix: `${kind}/` })) {
+      out.push(JSON.parse((await c.getBlobClient(b.name).downloadToBuffer()).toString('utf8')) as Invocation);
+    }
+    return out;
+  };
+  const recordsFor = async (blobTrigger: string) =>
+    (await records('record')).filter((r) => r.blobTrigger === blobTrigger);
+  const waitForRecords = (blobTrigger: string, n: number) =>
+    eventually(
+      async () => {
+        const rs = await recordsFor(blobTrigger);
+        return rs.length >= n ? rs : undefined;
+      },
+      20_000,
+      `${n} invocation(s) for ${blobTrigger}`,
+    );
+
+  beforeAll(async () => {
+    // Written before the host starts: the first run's backlog.
+    await put(watch, 'early/backlog.txt', 'from before start');
+    host = await startHost({ appDir: APP, env });
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  it('processes the first-run backlog', async () => {
+    const [r] = await waitForRecords(`${watch}/early/backlog.txt`, 1);
+    expect(r).toMatchObject({
+      content: 'from before start',
+      isBuffer: true,
+      dir: 'early',
+      name: 'backlog.txt',
+    });
+  });
+
+  it('fires on create with the bytes, path parameters (greedy), uri and metadata', async () => {
+    await put(watch, 'a/b/c.log', 'hello', { origin: 'test' });
+    const [r] = await waitForRecords(`${watch}/a/b/c.log`, 1);
+    expect(r).toMatchObject({
+      content: 'hello',
+      dir: 'a/b',
+      name: 'c.log',
+      metadata: { origin: 'test' },
+      contentLength: 5,
+    });
+    expect(r?.uri).toMatch(new RegExp(`/${watch}/a/b/c\\.log$`));
+  });
+
+  it('fires again on update, with the new content', async () => {
+    await put(watch, 'u/file.txt', 'v1');
+    await waitForRecords(`${watch}/u/file.txt`, 1);
+    await put(watch, 'u/file.txt', 'v2');
+    const rs = await waitForRecords(`${watch}/u/file.txt`, 2);
+    expect(rs.map((r) => r.content).sort()).toEqual(['v1', 'v2']);
+  });
+
+  it('tries an always-failing handler 5 times, then moves the blob to the poison queue, while others keep working', async () => {
+    await put(fail, 'bad.txt', 'x');
+    await put(watch, 'ok/while-failing.txt', 'fine');
+    await waitForRecords(`${watch}/ok/while-failing.txt`, 1);
+    const poison = QueueServiceClient.fromConnectionString(azuriteConnectionString()).getQueueClient(
+      'webjobs-blobtrigger-poison',
+    );
+    const message = await eventually(
+      async () => {
+        if (!(await poison.exists())) return undefined;
+        const peeked = await poison.peekMessages({ numberOfMessages: 32 });
+        return peeked.peekedMessageItems
+          .map(
+            (m) =>
+              JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as { [k: string]: string },
+          )
+          .find((m) => m.ContainerName === fail && m.BlobName === 'bad.txt');
+      },
+      20_000,
+      'the poison message',
+    );
+    expect(message).toMatchObject({ Type: 'BlobTrigger', FunctionId: 'Host.Functions.alwaysFails' });
+    expect((await records('fail')).filter((r) => r.name === 'bad.txt')).toHaveLength(5);
+  });
+
+  it('does not reprocess unchanged blobs after a restart (receipts), but does process new ones', async () => {
+    const before = (await records('record')).length;
+    const failsBefore = (await records('fail')).length;
+    await host?.stop();
+    host = await startHost({ appDir: APP, env });
+    // With one slot, blobs run in listing order: a sentinel that sorts last runs after any old one would.
+    await put(watch, 'zzz/sentinel.txt', 'after restart');
+    await waitForRecords(`${watch}/zzz/sentinel.txt`, 1);
+    expect((await records('record')).length).toBe(before + 1);
+    expect((await records('fail')).length).toBe(failsBefore);
+  });
+
+  it('runs a function by hand: POST /admin/functions/{name} → 202', async () => {
+    const base = host?.baseUrl ?? '';
+    const res = await fetch(`${base}/admin/functions/record`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ input: `${watch}/a/b/c.log` }),
+    });
+    expect(res.status).toBe(202);
+    await waitForRecords(`${watch}/a/b/c.log`, 2);
+    const missing = await fetch(`${base}/admin/functions/nope`, { method: 'POST', body: '{"input":"x/y"}' });
+    expect(missing.status).toBe(404);
+  });
+});
