@@ -99,13 +99,23 @@ export function metadataBlob(namespace: string, cluster: string, session: string
 
 /** The per-cluster session index: `index/v1/clusters/<namespace>_<cluster>.json`. */
 export function clusterIndexBlob(namespace: string, cluster: string): string {
-  return `${INDEX_PREFIX}v1/clusters/${namespaceName(namespace)}_${clusterName(cluster)}.json`;
+  return `${clusterIndexPrefix()}${namespaceName(namespace)}_${clusterName(cluster)}.json`;
 }
 
 /** One session's indexed facts (per file, per node): `index/v1/sessions/<namespace>_<cluster>/<session>.json`. */
 export function sessionIndexBlob(namespace: string, cluster: string, session: string): string {
   parseSession(session);
-  return `${INDEX_PREFIX}v1/sessions/${namespaceName(namespace)}_${clusterName(cluster)}/${session}.json`;
+  return `${sessionIndexPrefix()}${namespaceName(namespace)}_${clusterName(cluster)}/${session}.json`;
+}
+
+/** The prefix of every per-session facts document: `index/v1/sessions/`. */
+export function sessionIndexPrefix(): string {
+  return `${INDEX_PREFIX}v1/sessions/`;
+}
+
+/** The prefix of every per-cluster index: `index/v1/clusters/`. */
+export function clusterIndexPrefix(): string {
+  return `${INDEX_PREFIX}v1/clusters/`;
 }
 
 /** The summary of all clusters: `index/v1/summary.json`. */

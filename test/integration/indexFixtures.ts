@@ -4,7 +4,9 @@
  * as the polling trigger would see them (an ETag change per append).
  */
 import {
+  clusterIndexPrefix,
   eventStamp,
+  sessionIndexPrefix,
   logBlob,
   metadataBlob,
   nodeEventsBlob,
@@ -71,7 +73,7 @@ export async function replay(store: BlobStore, names: string[], limit = 8): Prom
 /** Every index document (sessions, clusters, summary) by name, as stored. */
 export async function snapshotIndex(store: BlobStore): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const prefix of ['index/v1/sessions/', 'index/v1/clusters/']) {
+  for (const prefix of [sessionIndexPrefix(), clusterIndexPrefix()]) {
     let cursor: string | undefined;
     do {
       const page = await store.list({ prefix, pageSize: 5000, ...(cursor && { cursor }) });

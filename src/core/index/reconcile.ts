@@ -5,13 +5,19 @@
  * the documents that differ, deletes index blobs nothing backs any more.
  */
 import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
-import { clusterIndexBlob, INDEX_PREFIX, sessionIndexBlob, summaryIndexBlob } from '../layout.js';
+import {
+  clusterIndexBlob,
+  clusterIndexPrefix,
+  sessionIndexBlob,
+  sessionIndexPrefix,
+  summaryIndexBlob,
+} from '../layout.js';
 import { entryOf, summaryOf, withCluster, withEntry } from './derive.js';
 import { mergeObservation, observe } from './facts.js';
 import type { ClusterIndex, SessionFacts, SummaryIndex } from './schema.js';
 import { canonical, CorruptIndexError, parseCluster, parseFacts, parseSummary } from './schema.js';
 
-const OWN_PREFIXES = [`${INDEX_PREFIX}v1/sessions/`, `${INDEX_PREFIX}v1/clusters/`];
+const OWN_PREFIXES = [sessionIndexPrefix(), clusterIndexPrefix()];
 
 /** Skipped blobs listed in a report; the rest are only counted. */
 const MAX_SKIPPED_LISTED = 1000;
@@ -100,7 +106,7 @@ function sessionEntries(index: ClusterIndex, into: Map<string, string>): void {
   for (const s of index.sessions) into.set(`${index.namespace}/${index.name}/${s.name}`, canonical(s));
 }
 
-const CLUSTERS_PREFIX = `${INDEX_PREFIX}v1/clusters/`;
+const CLUSTERS_PREFIX = clusterIndexPrefix();
 
 /** Parses a stored index document by its kind; CorruptIndexError when unreadable. */
 function parseStored(name: string, text: string): unknown {
