@@ -71,7 +71,8 @@ function constraintOf(name: string, args: string[], template: string): { test: C
         ? { test: (v) => v.length === a, sample: 'x'.repeat(a) }
         : { test: (v) => v.length >= a && v.length <= b, sample: 'x'.repeat(a) };
     case 'regex': {
-      const re = new RegExp(args.join(','), 'i');
+      // Braces are doubled inside route templates: `{{2}}` means the quantifier `{2}`.
+      const re = new RegExp(args.join(',').replace(/\{\{/g, '{').replace(/\}\}/g, '}'), 'i');
       return { test: (v) => re.test(v), sample: '' };
     }
     case 'required':
