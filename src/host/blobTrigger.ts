@@ -19,6 +19,8 @@ export interface BlobListenerOptions {
   maxDequeueCount: number;
   pollMs: number;
   timeoutMs: number | undefined;
+  /** Blobs larger than this are delivered as an empty Buffer (0 = no limit). */
+  maxContentBytes: number;
   slots: Semaphore;
   log: (level: LogLevel, category: LogCategory, message: string) => void;
 }
@@ -172,7 +174,16 @@ export class BlobTriggerListener {
       if (!this.#pending.has(item.blob)) this.#enqueue({ ...item, etag: current, tries: 0 });
       return;
     }
-    const content = await client.downloadToBuffer();
+    const size = props.contentLength ?? 0;
+    const limit = this.opts.maxContentBytes;
+    const content = limit > 0 && size > limit ? Buffer.alloc(0) : await client.downloadToBuffer();
+    if (content.length < size) {
+      this.opts.log(
+        'warning',
+        'system',
+        `Blob ${this.path.container}/${item.blob} (${size} bytes) is over LOCAL_HOST_BLOB_MAX_CONTENT_BYTES (${limit}); '${this.fn.metadata.name}' gets an empty Buffer.`,
+      );
+    }
     const params = matchBlobPath(this.path, item.blob) ?? {};
     const properties = {
       BlobType: props.blobType,

@@ -23,6 +23,12 @@ export interface HostConfig {
   blobConcurrency: number;
   /** Host id for receipts and queue names. LOCAL_HOST_ID; default "localhost". */
   hostId: string;
+  /**
+   * Largest blob whose bytes the blob trigger hands to the function (LOCAL_HOST_BLOB_MAX_CONTENT_BYTES;
+   * default 16 MiB; 0 = no limit, as Azure). A larger blob is delivered as an empty Buffer with full
+   * trigger metadata, so polling a growing multi-GB log does not read it whole on every append.
+   */
+  blobMaxContentBytes: number;
   /** Make streamed responses wait for the client (LOCAL_HOST_STREAM_BACKPRESSURE; default true). */
   streamBackpressure: boolean;
 }
@@ -64,6 +70,7 @@ export function loadHostConfig(env: Env = process.env): HostConfig {
     },
     blobPollMs: intSetting(env, 'LOCAL_HOST_BLOB_POLL_MS', 1_000, 10),
     blobConcurrency: intSetting(env, 'LOCAL_HOST_BLOB_CONCURRENCY', 8, 1),
+    blobMaxContentBytes: intSetting(env, 'LOCAL_HOST_BLOB_MAX_CONTENT_BYTES', 16 * 1024 * 1024, 0),
     hostId: env.LOCAL_HOST_ID?.trim() || 'localhost',
     streamBackpressure:
       env.LOCAL_HOST_STREAM_BACKPRESSURE === undefined || boolSetting(env, 'LOCAL_HOST_STREAM_BACKPRESSURE'),

@@ -47,6 +47,7 @@ export function startTriggers(
         maxDequeueCount: opts.maxDequeueCount,
         pollMs: opts.config.blobPollMs,
         timeoutMs: opts.timeoutMs,
+        maxContentBytes: opts.config.blobMaxContentBytes,
         slots,
         log: opts.log,
       });

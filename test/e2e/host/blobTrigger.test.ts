@@ -36,6 +36,7 @@ describe('blob trigger, polling source (fixture app through the local host)', ()
     LOCAL_HOST_BLOB_POLL_MS: '100',
     LOCAL_HOST_BLOB_CONCURRENCY: '1',
     LOCAL_HOST_ID: hostId,
+    LOCAL_HOST_BLOB_MAX_CONTENT_BYTES: '1000',
   };
   let host: RunningHost | undefined;
 
@@ -95,6 +96,12 @@ describe('blob trigger, polling source (fixture app through the local host)', ()
       contentLength: 5,
     });
     expect(r?.uri).toMatch(new RegExp(`/${watch}/a/b/c\\.log$`));
+  });
+
+  it('hands over an empty Buffer (with full metadata) for a blob over LOCAL_HOST_BLOB_MAX_CONTENT_BYTES', async () => {
+    await put(watch, 'big/large.bin', 'z'.repeat(2000));
+    const [r] = await waitForRecords(`${watch}/big/large.bin`, 1);
+    expect(r).toMatchObject({ content: '', isBuffer: true, name: 'large.bin', contentLength: 2000 });
   });
 
   it('fires again on update, with the new content', async () => {
