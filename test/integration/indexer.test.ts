@@ -9,7 +9,7 @@ import {
   summaryIndexBlob,
   type SessionRef,
 } from '../../src/core/layout.js';
-import type { BlobStore } from '../../src/storage/blobStore.js';
+import type { BlobStore, ListOptions } from '../../src/storage/blobStore.js';
 import { freshStore } from '../helpers/storage.js';
 import { dropIndex, Recorder, replay, shuffled, snapshotIndex } from './indexFixtures.js';
 
@@ -150,6 +150,46 @@ describe('indexer against Azurite', () => {
     expect(report.removed).toEqual([`team-x/rc-b/${session(3)}`]);
     expect(await store.readText(clusterIndexBlob('team-x', 'rc-b'))).toBeNull();
     expect((await kubeRayClusters(store)).some((r) => r.name === 'rc-b')).toBe(false);
+  });
+
+  it('never loses a trigger update made while a reconcile runs', async () => {
+    const store = freshStore('ix');
+    const rec = await recordHistory(store);
+    await replay(store, rec.notifications);
+    // Lifecycle expiry removed session 2 of rc-a, so reconcile must rewrite rc-a's index ...
+    for (const n of new Set(rec.notifications.filter((x) => x.includes(session(2))))) await store.delete(n);
+    // ... and while it lists metadir/ (after log/), a new session of rc-a arrives and is indexed.
+    let raced = false;
+    const racing = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop !== 'list') return (Reflect.get(target, prop, receiver) as () => unknown).bind?.(target);
+        return async (options: ListOptions) => {
+          if (options.prefix === 'metadir/' && !raced) {
+            raced = true;
+            const ref = { cluster: 'rc-a', clusterId: 'default', session: session(7) };
+            await indexBlob(store, await rec.log('default', ref, 'head', 'new.log', ['n\n']));
+          }
+          return target.list(options);
+        };
+      },
+    });
+    const report = await reconcile(racing);
+    expect(raced).toBe(true);
+    expect(report.merged).toBeGreaterThan(0);
+    const listed = async () =>
+      (await clusterSessions(store, 'default', 'rc-a')).sessions.map((s) => s.sessionName);
+    expect(await listed()).toContain(session(7));
+    expect((await kubeRayClusters(store)).some((r) => r.sessionName === session(7))).toBe(true);
+    // The deletion that raced a live update is applied by the next reconcile, which is then exact.
+    expect((await reconcile(store)).removed).toEqual([`default/rc-a/${session(2)}`]);
+    expect(await listed()).toEqual([session(7), session(5), session(1)]);
+    expect(await reconcile(store)).toMatchObject({
+      added: [],
+      removed: [],
+      changed: [],
+      written: 0,
+      merged: 0,
+    });
   });
 
   it('loses no update when many sessions of one cluster are indexed at once', async () => {

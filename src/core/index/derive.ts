@@ -122,3 +122,42 @@ export function withCluster(summary: SummaryIndex | null, line: ClusterSummary):
   const rest = clusters.filter((c) => c !== old);
   return { schemaVersion: SCHEMA_VERSION, clusters: [...rest, merged].sort(byCluster) };
 }
+
+/** Two versions of a session's facts merged (unions, maxima, minima), e.g. a rebuilt and a concurrent one. */
+export function mergeFacts(a: SessionFacts, b: SessionFacts): SessionFacts {
+  const files = { ...a.files };
+  for (const [key, f] of Object.entries(b.files)) {
+    const had = files[key];
+    if (had === undefined) {
+      files[key] = f;
+      continue;
+    }
+    const sizes = { ...had.sizes };
+    for (const [seg, size] of Object.entries(f.sizes)) sizes[seg] = Math.max(sizes[seg] ?? 0, size);
+    files[key] = { sizes, minute: Math.max(had.minute, f.minute) };
+  }
+  const min = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.min(x, y));
+  const max = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
+  return {
+    ...a,
+    clusterIds: unionSorted(a.clusterIds, b.clusterIds),
+    hasMetadata: a.hasMetadata || b.hasMetadata,
+    nodes: unionSorted(a.nodes, b.nodes),
+    files,
+    firstActivity: min(a.firstActivity, b.firstActivity),
+    lastActivity: max(a.lastActivity, b.lastActivity),
+  };
+}
+
+/** Two versions of a cluster index merged entry by entry. */
+export function mergeClusters(a: ClusterIndex, b: ClusterIndex): ClusterIndex {
+  return b.sessions.reduce((index, entry) => withEntry(index, a.namespace, a.name, entry), {
+    ...a,
+    clusterIds: unionSorted(a.clusterIds, b.clusterIds),
+  });
+}
+
+/** Two versions of the summary merged cluster by cluster. */
+export function mergeSummaries(a: SummaryIndex, b: SummaryIndex): SummaryIndex {
+  return b.clusters.reduce((summary, line) => withCluster(summary, line), a);
+}

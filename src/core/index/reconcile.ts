@@ -2,9 +2,10 @@
  * Rebuilds the whole index from a full listing of `log/` and `metadir/`, with the same observe and
  * merge functions the trigger uses, so a complete replay of notifications and a reconcile agree
  * exactly. It reports what differed from the stored index and (unless `dryRun`) fixes it: writes
- * the documents that differ, deletes index blobs nothing backs any more.
+ * the documents that differ, deletes index blobs nothing backs any more, and never overwrites a
+ * trigger's concurrent update (sync.ts).
  */
-import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
+import type { BlobProps, BlobStore, Versioned } from '../../storage/blobStore.js';
 import {
   clusterIndexBlob,
   clusterIndexPrefix,
@@ -15,7 +16,8 @@ import {
 import { entryOf, summaryOf, withCluster, withEntry } from './derive.js';
 import { mergeObservation, observe } from './facts.js';
 import type { ClusterIndex, SessionFacts, SummaryIndex } from './schema.js';
-import { canonical, CorruptIndexError, parseCluster, parseFacts, parseSummary } from './schema.js';
+import { canonical, CorruptIndexError } from './schema.js';
+import { deleteGuarded, parseStored, writeGuarded, type SyncResult } from './sync.js';
 
 const OWN_PREFIXES = [sessionIndexPrefix(), clusterIndexPrefix()];
 
@@ -40,6 +42,8 @@ export interface ReconcileReport {
   /** Index blobs written and deleted (what would be, in a dry run). */
   written: number;
   deleted: number;
+  /** Of those written, documents a trigger changed meanwhile, merged instead of overwritten. */
+  merged: number;
 }
 
 /** The index a full listing implies: every document by blob name. */
@@ -106,54 +110,55 @@ function sessionEntries(index: ClusterIndex, into: Map<string, string>): void {
   for (const s of index.sessions) into.set(`${index.namespace}/${index.name}/${s.name}`, canonical(s));
 }
 
-const CLUSTERS_PREFIX = clusterIndexPrefix();
-
-/** Parses a stored index document by its kind; CorruptIndexError when unreadable. */
-function parseStored(name: string, text: string): unknown {
-  if (name.startsWith(CLUSTERS_PREFIX)) return parseCluster(name, text);
-  if (name === summaryIndexBlob()) return parseSummary(name, text);
-  return parseFacts(name, text);
+interface Stored {
+  docs: Map<string, Versioned>;
+  /** The sessions the stored cluster documents list (`ns/cluster/session` → canonical entry). */
+  sessions: Map<string, string>;
+  repaired: Set<string>;
 }
 
-interface Sync {
-  written: number;
-  deleted: number;
-  repaired: string[];
-  /** The sessions the stored cluster documents listed (`ns/cluster/session` → canonical entry). */
-  stored: Map<string, string>;
-}
-
-/** Makes the stored documents equal to `wanted` (writes, deletes); only counts in a dry run. */
-async function syncDocuments(
-  store: BlobStore,
-  wanted: Map<string, string>,
-  existing: string[],
-  dryRun: boolean,
-  concurrency: number,
-): Promise<Sync> {
-  const sync: Sync = { written: 0, deleted: 0, repaired: [], stored: new Map() };
-  const names = [...new Set([...wanted.keys(), ...existing])];
+/** Reads every stored index document (only the index's own: ingest keeps data under index/ too). */
+async function readStored(store: BlobStore, concurrency: number): Promise<Stored> {
+  const names: string[] = [summaryIndexBlob()];
+  for (const prefix of OWN_PREFIXES) await listAll(store, prefix, (b) => names.push(b.name));
+  const stored: Stored = { docs: new Map(), sessions: new Map(), repaired: new Set() };
   await eachLimit(names, concurrency, async (name) => {
-    const want = wanted.get(name);
-    const stored = await store.readText(name);
-    if (stored !== null) {
-      try {
-        const doc = parseStored(name, stored.text);
-        if (name.startsWith(CLUSTERS_PREFIX)) sessionEntries(doc as ClusterIndex, sync.stored);
-      } catch (err) {
-        if (!(err instanceof CorruptIndexError)) throw err;
-        if (want !== undefined) sync.repaired.push(name);
-      }
-    }
-    if (want === undefined && stored !== null) {
-      sync.deleted++;
-      if (!dryRun) await store.delete(name);
-    } else if (want !== undefined && stored?.text !== want) {
-      sync.written++;
-      if (!dryRun) await store.put(name, want, 'application/json');
+    const v = await store.readText(name);
+    if (v === null) return;
+    stored.docs.set(name, v);
+    try {
+      const doc = parseStored(name, v.text);
+      if (doc?.kind === 'cluster') sessionEntries(doc.doc, stored.sessions);
+    } catch (err) {
+      if (!(err instanceof CorruptIndexError)) throw err;
+      stored.repaired.add(name);
     }
   });
-  return sync;
+  return stored;
+}
+
+/** Makes the stored documents equal to `wanted`; in a dry run only counts what it would do. */
+async function sync(
+  store: BlobStore,
+  wanted: Map<string, string>,
+  stored: Stored,
+  dryRun: boolean,
+  concurrency: number,
+): Promise<SyncResult> {
+  const result: SyncResult = { written: 0, deleted: 0, merged: 0 };
+  const names = [...new Set([...wanted.keys(), ...stored.docs.keys()])];
+  await eachLimit(names, concurrency, async (name) => {
+    const want = wanted.get(name);
+    const seen = stored.docs.get(name) ?? null;
+    if (want === undefined && seen !== null) {
+      result.deleted++;
+      if (!dryRun) await deleteGuarded(store, name, seen);
+    } else if (want !== undefined && seen?.text !== want) {
+      result.written++;
+      if (!dryRun && (await writeGuarded(store, name, want, seen))) result.merged++;
+    }
+  });
+  return result;
 }
 
 /** Rebuilds the index from a full listing; reports the differences and, unless `dryRun`, fixes them. */
@@ -162,32 +167,30 @@ export async function reconcile(
   options: { dryRun?: boolean; concurrency?: number } = {},
 ): Promise<ReconcileReport> {
   const dryRun = options.dryRun === true;
+  const concurrency = options.concurrency ?? 16;
+  // Read before listing: a document that changes after this was changed by a trigger (sync.ts).
+  const stored = await readStored(store, concurrency);
   const built = await buildIndex(store);
   const wanted = new Map<string, string>();
   for (const [name, doc] of [...built.facts, ...built.clusters]) wanted.set(name, canonical(doc));
   wanted.set(summaryIndexBlob(), canonical(built.summary));
-  // Only the index's own documents: other data lives under index/ too (e.g. ingest's events-seen).
-  const existing: string[] = [];
-  for (const prefix of OWN_PREFIXES) await listAll(store, prefix, (b) => existing.push(b.name));
-  const sync = await syncDocuments(store, wanted, existing, dryRun, options.concurrency ?? 16);
+  const result = await sync(store, wanted, stored, dryRun, concurrency);
 
   const rebuilt = new Map<string, string>();
   for (const c of built.clusters.values()) sessionEntries(c, rebuilt);
-  const keys = [...new Set([...rebuilt.keys(), ...sync.stored.keys()])].sort();
+  const old = stored.sessions;
+  const keys = [...new Set([...rebuilt.keys(), ...old.keys()])].sort();
   return {
     dryRun,
     blobs: built.blobs,
     clusters: built.clusters.size,
     sessions: built.facts.size,
-    added: keys.filter((k) => rebuilt.has(k) && !sync.stored.has(k)),
-    removed: keys.filter((k) => !rebuilt.has(k) && sync.stored.has(k)),
-    changed: keys.filter(
-      (k) => sync.stored.has(k) && rebuilt.has(k) && sync.stored.get(k) !== rebuilt.get(k),
-    ),
+    added: keys.filter((k) => rebuilt.has(k) && !old.has(k)),
+    removed: keys.filter((k) => !rebuilt.has(k) && old.has(k)),
+    changed: keys.filter((k) => old.has(k) && rebuilt.has(k) && old.get(k) !== rebuilt.get(k)),
     skipped: built.skipped.slice(0, MAX_SKIPPED_LISTED),
     skippedCount: built.skipped.length,
-    repaired: sync.repaired.sort(),
-    written: sync.written,
-    deleted: sync.deleted,
+    repaired: [...stored.repaired].filter((name) => wanted.has(name)).sort(),
+    ...result,
   };
 }
