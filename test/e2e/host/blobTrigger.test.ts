@@ -162,3 +162,47 @@ describe('blob trigger, polling source (fixture app through the local host)', ()
     expect(missing.status).toBe(404);
   });
 });
+
+describe('blob trigger concurrency cap (LOCAL_HOST_BLOB_CONCURRENCY)', () => {
+  it('runs at most the cap at once, and does run in parallel up to it', async () => {
+    const conc = uniqueContainer('conc');
+    const results = uniqueContainer('results');
+    const service = azuriteService();
+    const c = service.getContainerClient(conc);
+    await c.createIfNotExists();
+    for (let i = 0; i < 9; i++) await c.getBlockBlobClient(`b${i}`).upload('x', 1);
+    const host = await startHost({
+      appDir: APP,
+      env: {
+        DataStorage: azuriteConnectionString(),
+        CONC_CONTAINER: conc,
+        RESULTS_CONTAINER: results,
+        LOCAL_HOST_BLOB_POLL_MS: '100',
+        LOCAL_HOST_BLOB_CONCURRENCY: '3',
+      },
+    });
+    try {
+      const seen = await eventually(
+        async () => {
+          const rc = service.getContainerClient(results);
+          if (!(await rc.exists())) return undefined;
+          const out: number[] = [];
+          for await (const b of rc.listBlobsFlat({ prefix: 'conc/' })) {
+            const r = JSON.parse((await rc.getBlobClient(b.name).downloadToBuffer()).toString('utf8')) as {
+              activeAtStart: number;
+            };
+            out.push(r.activeAtStart);
+          }
+          return out.length >= 9 ? out : undefined;
+        },
+        30_000,
+        'nine invocations',
+      );
+      expect(Math.max(...seen)).toBe(3);
+      // The functions whose settings are missing here are disabled with a message, not crashing the host.
+      expect(host.output()).toMatch(/Function 'record' is disabled: .*setting "WATCH_CONTAINER" is not set/);
+    } finally {
+      await host.stop();
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { RegisteredFunction } from './coreApi.js';
+import { buildRouteTable, findRoute } from './router.js';
+
+function httpFn(name: string, route: string | undefined, methods: string[] = ['GET']): RegisteredFunction {
+  return {
+    id: name,
+    scriptFile: undefined,
+    callback: () => undefined,
+    metadata: {
+      name,
+      bindings: {
+        trig: { type: 'httpTrigger', direction: 'in', route, methods, authLevel: 'anonymous' },
+        $return: { type: 'http', direction: 'out' },
+      },
+    },
+  };
+}
+
+describe('route table', () => {
+  it('orders by function name, case-insensitively, and warns about shadowed routes', () => {
+    const table = buildRouteTable([httpFn('Zeta', 'items/recent'), httpFn('alpha', 'items/{id}')], 'api');
+    expect(table.routes.map((r) => r.fn.metadata.name)).toEqual(['alpha', 'Zeta']);
+    expect(table.warnings).toHaveLength(1);
+    expect(findRoute(table, 'GET', ['api', 'items', 'recent'])?.route.fn.metadata.name).toBe('alpha');
+  });
+
+  it('does not warn when methods do not overlap', () => {
+    const table = buildRouteTable(
+      [httpFn('a', 'items/{id}', ['GET']), httpFn('b', 'items/recent', ['POST'])],
+      'api',
+    );
+    expect(table.warnings).toEqual([]);
+    expect(findRoute(table, 'POST', ['api', 'items', 'recent'])?.route.fn.metadata.name).toBe('b');
+  });
+
+  it('refuses two functions with the same route and overlapping methods', () => {
+    expect(() =>
+      buildRouteTable([httpFn('a', 'Same/{x}'), httpFn('b', 'same/{x}', ['GET', 'POST'])], 'api'),
+    ).toThrow(/same route/);
+  });
+
+  it('skips routes under admin/ or runtime/, and uses the name for an empty route and prefix ""', () => {
+    const table = buildRouteTable(
+      [httpFn('a', 'admin/x'), httpFn('b', 'runtime'), httpFn('hello', undefined)],
+      '',
+    );
+    expect(table.routes.map((r) => r.template.source)).toEqual(['hello']);
+    expect(table.warnings.join('\n')).toMatch(/'a' skipped.*\n.*'b' skipped/);
+  });
+
+  it('treats no methods as every method', () => {
+    const table = buildRouteTable([httpFn('any', 'x', [])], 'api');
+    expect(findRoute(table, 'PATCH', ['api', 'x'])).toBeDefined();
+  });
+});
