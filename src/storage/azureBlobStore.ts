@@ -290,12 +290,13 @@ export class AzureBlobStore implements BlobStore {
     );
   }
 
-  async delete(name: string): Promise<boolean> {
+  async delete(name: string, etag?: string): Promise<boolean> {
     try {
-      await this.client.getBlobClient(name).delete();
+      const conditions = etag === undefined ? {} : { conditions: { ifMatch: etag } };
+      await this.client.getBlobClient(name).delete(conditions);
       return true;
     } catch (err) {
-      if (isNotFound(err)) return false;
+      if (isNotFound(err) || serviceCode(err) === 'ConditionNotMet') return false;
       throw toStorageError(err, `delete ${name}`);
     }
   }

@@ -92,7 +92,8 @@ export interface BlobStore {
     change: (current: string | null) => string | null,
     contentType: string,
   ): Promise<UpdateResult>;
-  delete(name: string): Promise<boolean>;
+  /** Deletes a blob (only if its ETag is still `etag`, when given); false when absent or changed. */
+  delete(name: string, etag?: string): Promise<boolean>;
 }
 
 export interface UpdateResult {

@@ -192,6 +192,17 @@ describe('indexer against Azurite', () => {
     });
   });
 
+  it('deletes an index document only if no trigger rewrote it since reconcile read it', async () => {
+    const store = freshStore('ix');
+    await store.put('index/v1/clusters/default_x.json', '{"a":1}', 'application/json');
+    const seen = await store.readText('index/v1/clusters/default_x.json');
+    await store.put('index/v1/clusters/default_x.json', '{"a":2}', 'application/json');
+    expect(await store.delete('index/v1/clusters/default_x.json', seen?.etag)).toBe(false);
+    const now = await store.readText('index/v1/clusters/default_x.json');
+    expect(now?.text).toBe('{"a":2}');
+    expect(await store.delete('index/v1/clusters/default_x.json', now?.etag)).toBe(true);
+  });
+
   it('loses no update when many sessions of one cluster are indexed at once', async () => {
     const store = freshStore('ix');
     const rec = new Recorder(store);

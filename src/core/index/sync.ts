@@ -82,9 +82,6 @@ export async function writeGuarded(
 }
 
 /** Deletes a document nothing backs any more, unless a trigger rewrote it since it was seen. */
-export async function deleteGuarded(store: BlobStore, name: string, seen: Versioned): Promise<boolean> {
-  const now = await store.readText(name);
-  if (now === null) return false;
-  if (now.etag !== seen.etag) return false;
-  return store.delete(name);
+export function deleteGuarded(store: BlobStore, name: string, seen: Versioned): Promise<boolean> {
+  return store.delete(name, seen.etag);
 }
