@@ -30,6 +30,7 @@ export class Collector {
   private readonly store: CheckpointStore;
   private readonly client: IngestClient;
   private retrying: string | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly o: CollectorOptions,
@@ -120,25 +121,29 @@ export class Collector {
         if (!jobs.has(j.key)) jobs.set(j.key, j);
     }
     notes.forEach((n) => this.warnOnce(`${n.msg}:${JSON.stringify(n.fields)}`, n));
-    await this.store.save(this.data);
+    await this.save();
     let behind = [...jobs.values()].reduce((sum, j) => sum + (j.to - j.from), 0);
     this.progress(files, behind);
-    await ship([...jobs.values()], {
-      client: this.client,
-      files: this.data.files,
-      batchBytes: this.o.batchBytes,
-      save: () => this.store.save(this.data),
-      note: (n) => {
-        if (n.problem === true && typeof n.fields.file === 'string') problems.push(n.fields.file);
-        this.warnOnce(`${n.msg}:${JSON.stringify(n.fields)}`, n);
+    await ship(
+      [...jobs.values()],
+      {
+        client: this.client,
+        files: this.data.files,
+        batchBytes: this.o.batchBytes,
+        save: () => this.save(),
+        note: (n) => {
+          if (n.problem === true && typeof n.fields.file === 'string') problems.push(n.fields.file);
+          this.warnOnce(`${n.msg}:${JSON.stringify(n.fields)}`, n);
+        },
+        onShipped: (bytes) => {
+          this.shipped += bytes;
+          behind = Math.max(0, behind - bytes);
+          this.retrying = undefined;
+          this.progress(files, behind);
+        },
       },
-      onShipped: (bytes) => {
-        this.shipped += bytes;
-        behind = Math.max(0, behind - bytes);
-        this.retrying = undefined;
-        this.progress(files, behind);
-      },
-    });
+      this.o.concurrency,
+    );
     const left = await this.finishPrevLogs(roots);
     for (const [key, st] of Object.entries(this.data.files)) if (st.aside !== undefined) problems.push(key);
     this.progress(files, left);
@@ -173,7 +178,7 @@ export class Collector {
       this.report.log('info', 'prev-logs session shipped; moved', { from: doneDir, to: dest });
     } catch (err) {
       this.data.done.push(doneDir);
-      await this.store.save(this.data);
+      await this.save();
       this.report.log(
         'warn',
         `prev-logs session shipped; could not move it (${(err as Error).message}), remembered as done`,
@@ -192,6 +197,13 @@ export class Collector {
     }
     // A remembered prev-logs directory that is gone needs remembering no more.
     this.data.done = this.data.done.filter((d) => roots.some((r) => r.doneDir === d));
+  }
+
+  /** Saves the checkpoint; concurrent callers are queued, never written over each other. */
+  private save(): Promise<void> {
+    const next = this.saving.then(() => this.store.save(this.data));
+    this.saving = next.catch(() => undefined);
+    return next;
   }
 
   private progress(files: number, behind: number): void {

@@ -21,6 +21,7 @@ describe('collector options', () => {
       rayDir: '/tmp/ray',
       checkpointDir: '/tmp/ray/.history-collector',
       batchBytes: 1048576,
+      concurrency: 4,
       intervalMs: 5000,
       once: false,
       retryTimeoutMs: 60_000,

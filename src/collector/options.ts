@@ -22,6 +22,8 @@ export interface CollectorOptions {
   rayDir: string;
   /** Largest request body before compression. Default 1 MiB. */
   batchBytes: number;
+  /** Requests in flight at once (each for different files). Default 4. */
+  concurrency: number;
   /** Time between scans. Default 5 s. */
   intervalMs: number;
   /** Where checkpoints live. Default `<rayDir>/.history-collector`. */
@@ -207,6 +209,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CollectorO
   if (!/^\d+$/.test(batchText) || batchBytes < 1024 || batchBytes > 64 * 1024 * 1024) {
     throw new UsageError(`--batch-bytes: must be an integer from 1024 to 67108864 (got ${batchText})`);
   }
+  const concurrencyText = get('concurrency') ?? '4';
+  if (!/^\d+$/.test(concurrencyText) || Number(concurrencyText) < 1 || Number(concurrencyText) > 32) {
+    throw new UsageError(`--concurrency: must be an integer from 1 to 32 (got ${concurrencyText})`);
+  }
   const logFormat = get('logFormat') ?? 'auto';
   if (logFormat !== 'auto' && logFormat !== 'text' && logFormat !== 'json') {
     throw new UsageError(`--log-format: must be auto, text or json (got ${logFormat})`);
@@ -220,6 +226,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CollectorO
     node,
     rayDir,
     batchBytes,
+    concurrency: Number(concurrencyText),
     intervalMs: parseDuration('--interval', get('interval') ?? '5s'),
     checkpointDir: path.resolve(get('checkpointDir') ?? path.join(rayDir, '.history-collector')),
     once: parseBool('--once', get('once') ?? 'false'),

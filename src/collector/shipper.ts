@@ -29,31 +29,64 @@ interface Ready {
   data: Buffer;
 }
 
-/** Ships every job as far as its file allows; returns how many bytes were acknowledged. */
-export async function ship(jobs: Job[], ctx: ShipContext): Promise<number> {
-  let shipped = 0;
-  const small = jobs.filter((j) => j.to - j.from <= ctx.batchBytes / 4);
-  const large = jobs.filter((j) => j.to - j.from > ctx.batchBytes / 4);
-  const bySession = new Map<string, Job[]>();
-  for (const j of small) bySession.set(j.session, [...(bySession.get(j.session) ?? []), j]);
-  for (const [session, group] of bySession) {
-    let batch: Ready[] = [];
-    let bytes = 0;
-    for (const j of group) {
-      const ready = await prepare(j, ctx, j.to - j.from);
-      if (ready === undefined) continue;
-      if (batch.length > 0 && bytes + ready.data.length > ctx.batchBytes) {
-        shipped += await sendBatch(session, batch, ctx);
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(ready);
-      bytes += ready.data.length;
+/** Most chunks in one batch request: the server stores them one after another. */
+const MAX_BATCH_CHUNKS = 100;
+
+type Unit = { kind: 'batch'; session: string; jobs: Job[] } | { kind: 'large'; job: Job };
+
+/** Splits jobs into requests' worth: groups of small ranges per session, and single large files. */
+function units(jobs: Job[], batchBytes: number): Unit[] {
+  const out: Unit[] = [];
+  const open = new Map<string, { unit: Unit & { kind: 'batch' }; bytes: number }>();
+  for (const j of jobs) {
+    const size = j.to - j.from;
+    if (size > batchBytes / 4) {
+      out.push({ kind: 'large', job: j });
+      continue;
     }
-    if (batch.length > 0) shipped += await sendBatch(session, batch, ctx);
+    let cur = open.get(j.session);
+    if (cur === undefined || cur.bytes + size > batchBytes || cur.unit.jobs.length >= MAX_BATCH_CHUNKS) {
+      cur = { unit: { kind: 'batch', session: j.session, jobs: [] }, bytes: 0 };
+      open.set(j.session, cur);
+      out.push(cur.unit);
+    }
+    cur.unit.jobs.push(j);
+    cur.bytes += size;
   }
-  for (const j of large) shipped += await shipLarge(j, ctx);
+  return out;
+}
+
+/**
+ * Ships every job as far as its file allows, `concurrency` requests at a time (each job belongs to
+ * one request, so no two requests touch one file); returns how many bytes were acknowledged.
+ */
+export async function ship(jobs: Job[], ctx: ShipContext, concurrency = 1): Promise<number> {
+  const queue = units(jobs, ctx.batchBytes);
+  let shipped = 0;
+  let failed = false;
+  const worker = async () => {
+    for (let u = queue.shift(); u !== undefined && !failed; u = queue.shift()) {
+      try {
+        shipped += u.kind === 'large' ? await shipLarge(u.job, ctx) : await shipBatch(u.session, u.jobs, ctx);
+      } catch (err) {
+        failed = true; // stop the other workers too: a fatal error (wrong key, gave up) ends the pass
+        throw err;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, worker));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
   return shipped;
+}
+
+async function shipBatch(session: string, jobs: Job[], ctx: ShipContext): Promise<number> {
+  const batch: Ready[] = [];
+  for (const j of jobs) {
+    const ready = await prepare(j, ctx, j.to - j.from);
+    if (ready !== undefined) batch.push(ready);
+  }
+  return batch.length === 0 ? 0 : sendBatch(session, batch, ctx);
 }
 
 /** Reads the job's next range, or undefined when there is nothing (or the file was rewritten). */

@@ -119,7 +119,7 @@ describe('collector CLI → local host → Azurite (e2e)', () => {
     expect(jsonLines(run.output()).some((l) => l.msg === 'progress' && typeof l.behind === 'number')).toBe(
       true,
     );
-  });
+  }, 240_000);
 
   it('survives SIGKILL at random moments and a proxy answering 30% of requests 503: nothing missing, nothing doubled', async () => {
     const tree = new RayTree();
@@ -155,7 +155,7 @@ describe('collector CLI → local host → Azurite (e2e)', () => {
     expect(await matches(blobs(), t, tree)).toBe(true);
     expect(kills).toBeGreaterThanOrEqual(3);
     expect(proxy.faults()).toBeGreaterThan(0);
-  });
+  }, 240_000);
 });
 
 describe('collector CLI: bad input gets a clear message (e2e)', () => {

@@ -82,6 +82,7 @@ function options(tree: RayTree, target: Target, over: Partial<CollectorOptions> 
     ...target,
     rayDir: tree.dir,
     batchBytes: 64 * 1024,
+    concurrency: 3,
     intervalMs: 50,
     checkpointDir: path.join(tree.dir, '.history-collector'),
     once: true,
