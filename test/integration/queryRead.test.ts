@@ -80,6 +80,15 @@ describe('reading a log file (handler against Azurite)', () => {
     }
   });
 
+  it("honours a Range only while If-Range still names the file's ETag", async () => {
+    await seeded();
+    const etag = (await read('raylet.out')).headers.etag ?? '';
+    const same = await read('raylet.out', {}, { Range: 'bytes=0-3', 'If-Range': etag });
+    expect([same.status, same.text]).toEqual([206, TEXT.slice(0, 4)]);
+    const stale = await read('raylet.out', {}, { Range: 'bytes=0-3', 'If-Range': '"stale"' });
+    expect([stale.status, stale.text]).toEqual([200, TEXT]);
+  });
+
   it('answers ?offset=&length= with 206 like the equivalent Range', async () => {
     await seeded();
     const bytes = Buffer.from(TEXT);
@@ -105,7 +114,10 @@ describe('reading a log file (handler against Azurite)', () => {
 
   it('tails more than it keeps in memory by streaming the tail again (5 MiB tail)', async () => {
     const store = useFreshContainer();
-    const lines = Array.from({ length: 110_000 }, (_, i) => `${String(i).padStart(8, '0')} ${'x'.repeat(40)}`);
+    const lines = Array.from(
+      { length: 110_000 },
+      (_, i) => `${String(i).padStart(8, '0')} ${'x'.repeat(40)}`,
+    );
     await writeLog(store, 'head-1', 'long.log', [`${lines.join('\n')}\n`]);
     const r = await read('long.log', { tail: '100000' });
     expect(r.bytes.length).toBeGreaterThan(4 * 1024 * 1024);
