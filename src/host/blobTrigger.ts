@@ -19,6 +19,11 @@ export interface BlobListenerOptions {
   maxDequeueCount: number;
   pollMs: number;
   timeoutMs: number | undefined;
+  /**
+   * The Event Grid source (`source: 'EventGrid'`): no ETag-changed skip, and the synthetic source fires
+   * like BlobCreated does — on every new block-blob version, but only once per append blob.
+   */
+  eventGrid: boolean;
   /** Blobs larger than this are delivered as an empty Buffer (0 = no limit). */
   maxContentBytes: number;
   slots: Semaphore;
@@ -44,6 +49,8 @@ export class BlobTriggerListener {
   readonly #inFlight = new Set<Promise<void>>();
   /** `${etag}\n${blob}` of the versions with a receipt when the listener started. */
   readonly #receipts = new Set<string>();
+  /** Blob names with any receipt (the Event Grid source fires once per append blob). */
+  readonly #receiptNames = new Set<string>();
   #receiptsLoaded = false;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -94,7 +101,9 @@ export class BlobTriggerListener {
       for await (const r of this.host.receipts.listBlobsFlat({ prefix })) {
         const rest = r.name.slice(prefix.length);
         const at = rest.indexOf(head);
-        if (at > 0) this.#receipts.add(`${rest.slice(0, at)}\n${rest.slice(at + head.length)}`);
+        if (at <= 0) continue;
+        this.#receipts.add(`${rest.slice(0, at)}\n${rest.slice(at + head.length)}`);
+        this.#receiptNames.add(rest.slice(at + head.length));
       }
     } catch (err) {
       if (!hasStatus(err, 404)) throw err;
@@ -109,12 +118,17 @@ export class BlobTriggerListener {
       for await (const b of this.data.listBlobsFlat({ prefix: this.path.prefix })) {
         const etag = unquote(b.properties.etag);
         if (this.#seen.get(b.name) === etag || matchBlobPath(this.path, b.name) === null) continue;
+        const appendOnce = this.opts.eventGrid && b.properties.blobType === 'AppendBlob';
+        if (appendOnce && (this.#seen.has(b.name) || this.#receiptNames.has(b.name))) continue;
         if (this.#receipts.has(`${etag}\n${b.name}`)) {
           this.#seen.set(b.name, etag);
           continue;
         }
         this.#seen.set(b.name, etag);
-        this.#enqueue({ blob: b.name, etag, tries: 0, reason: 'New blob detected(LogsAndContainerScan)' });
+        const reason = this.opts.eventGrid
+          ? 'New blob detected(EventGrid)'
+          : 'New blob detected(LogsAndContainerScan)';
+        this.#enqueue({ blob: b.name, etag, tries: 0, reason });
       }
     } catch (err) {
       if (!hasStatus(err, 404)) throw err;
@@ -158,6 +172,13 @@ export class BlobTriggerListener {
     }
   }
 
+  /** A BlobCreated event from the webhook: run for the blob's current version. */
+  notify(blob: string): void {
+    if (matchBlobPath(this.path, blob) === null) return;
+    this.#seen.set(blob, this.#seen.get(blob) ?? '');
+    this.#enqueue({ blob, etag: '', tries: 0, reason: 'New blob detected(EventGrid webhook)' });
+  }
+
   async #process(item: WorkItem): Promise<void> {
     const client = this.data.getBlobClient(item.blob);
     let props;
@@ -168,6 +189,8 @@ export class BlobTriggerListener {
       throw err;
     }
     const current = unquote(props.etag);
+    // The Event Grid path runs whatever version is current (the host skips its ETag check there).
+    if (this.opts.eventGrid || item.etag === '') item = { ...item, etag: current };
     if (current !== item.etag) {
       // Changed since it was queued: skip this version and run the newest instead.
       if (this.#seen.get(item.blob) !== current) this.#seen.set(item.blob, current);

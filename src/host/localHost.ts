@@ -14,7 +14,7 @@ import {
   type LoadedApp,
 } from './loader.js';
 import { buildRouteTable, type RouteTable } from './router.js';
-import { createHostServer, type CorsSettings, type ManualTrigger } from './server.js';
+import { createHostServer, type CorsSettings, type TriggerControl } from './server.js';
 
 export type HostLog = (level: LogLevel, category: LogCategory, message: string) => void;
 
@@ -30,7 +30,7 @@ export interface LocalHostOptions {
   startTriggers?: (
     app: LoadedApp,
     hostJson: HostJson,
-  ) => Promise<{ manual: ManualTrigger; stop(): Promise<void> }>;
+  ) => Promise<{ control: TriggerControl; stop(): Promise<void> }>;
 }
 
 export interface LocalHost {
@@ -73,7 +73,7 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
     config: opts.config,
     cors: opts.cors,
     log: opts.log,
-    ...(triggers !== undefined && { manualTrigger: triggers.manual }),
+    ...(triggers !== undefined && { triggers: triggers.control }),
   });
   const hostname = opts.hostname ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

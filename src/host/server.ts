@@ -17,8 +17,13 @@ export interface CorsSettings {
   credentials: boolean;
 }
 
-/** Runs a non-HTTP function by hand (POST /admin/functions/{name}); false when there is no such function. */
-export type ManualTrigger = (name: string, input: unknown) => boolean;
+/** Control of the non-HTTP triggers; each returns false when there is no such function. */
+export interface TriggerControl {
+  /** POST /admin/functions/{name} with {"input":"container/blob"}. */
+  run(name: string, input: unknown): boolean;
+  /** POST /runtime/webhooks/blobs?functionName=Host.Functions.{name}: BlobCreated events. */
+  blobCreated(name: string, blobUrls: string[]): boolean;
+}
 
 export interface HostServerOptions {
   app: LoadedApp | undefined;
@@ -29,7 +34,7 @@ export interface HostServerOptions {
   config: HostConfig;
   cors: CorsSettings;
   log: (level: LogLevel, category: LogCategory, message: string) => void;
-  manualTrigger?: ManualTrigger;
+  triggers?: TriggerControl;
 }
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
@@ -114,10 +119,44 @@ async function handleAdmin(
       });
     }
     const input = typeof body === 'object' && body !== null ? (body as { input?: unknown }).input : undefined;
-    const ran = opts.manualTrigger?.(decodePathSegment(segments[2] ?? ''), input) ?? false;
+    const ran = opts.triggers?.run(decodePathSegment(segments[2] ?? ''), input) ?? false;
     return send(res, ran ? 202 : 404);
   }
   send(res, 404);
+}
+
+interface GridEvent {
+  eventType?: unknown;
+  type?: unknown;
+  subject?: unknown;
+  data?: { url?: unknown; validationCode?: unknown };
+}
+
+/** The Event Grid webhook of the blob extension (EventGrid and CloudEvents schemas). */
+async function handleBlobWebhook(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  opts: HostServerOptions,
+): Promise<void> {
+  if (req.method !== 'POST') return send(res, 404);
+  if (!authorized('admin', presentedKey(req, url), opts.config)) return send(res, 401);
+  let body: unknown;
+  try {
+    body = await readSmallJson(req);
+  } catch {
+    return send(res, 400, { error: 'invalid_body', message: 'expected a JSON array of Event Grid events' });
+  }
+  const events = (Array.isArray(body) ? body : [body]) as GridEvent[];
+  const kind = (e: GridEvent) => String(e.eventType ?? e.type ?? '');
+  const validation = events.find((e) => kind(e) === 'Microsoft.EventGrid.SubscriptionValidationEvent');
+  if (validation !== undefined)
+    return send(res, 200, { validationResponse: validation.data?.validationCode });
+  const name = (url.searchParams.get('functionName') ?? '').replace(/^Host\.Functions\./i, '');
+  const urls = events
+    .filter((e) => kind(e) === 'Microsoft.Storage.BlobCreated' && typeof e.data?.url === 'string')
+    .map((e) => String(e.data?.url));
+  return send(res, opts.triggers?.blobCreated(name, urls) === true ? 202 : 404);
 }
 
 async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostServerOptions): Promise<void> {
@@ -132,6 +171,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostSer
   if (handleCors(req, res, opts.cors)) return;
   const url = new URL(req.url ?? '/', 'http://local');
   if (/^\/admin(\/|$)/i.test(rawPath)) return handleAdmin(req, res, url, opts);
+  if (/^\/runtime\/webhooks\/blobs\/?$/i.test(rawPath)) return handleBlobWebhook(req, res, url, opts);
   if (opts.app === undefined) {
     return send(res, 503, {
       error: 'app_load_failed',

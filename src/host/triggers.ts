@@ -1,13 +1,13 @@
-/** Non-HTTP triggers of the loaded app: the blob trigger's polling source, and manual runs. */
-import { resolveConnection, clientForConnection } from '../storage/connection.js';
+/** Non-HTTP triggers of the loaded app: blob-trigger listeners, manual runs and the Event Grid webhook. */
+import { clientForConnection, resolveConnection } from '../storage/connection.js';
 import { parseBlobPath, resolveSettingTokens } from './blobPath.js';
 import { BlobTriggerListener } from './blobTrigger.js';
-import type { LogCategory, LogLevel } from './coreApi.js';
+import type { BindingInfo, LogCategory, LogLevel, RegisteredFunction } from './coreApi.js';
 import type { HostConfig } from './hostConfig.js';
 import { hostStorage } from './hostStorage.js';
 import type { LoadedApp } from './loader.js';
 import { Semaphore } from './semaphore.js';
-import type { ManualTrigger } from './server.js';
+import type { TriggerControl } from './server.js';
 
 export interface TriggerOptions {
   config: HostConfig;
@@ -16,11 +16,49 @@ export interface TriggerOptions {
   log: (level: LogLevel, category: LogCategory, message: string) => void;
 }
 
-/** Starts a polling listener per blob-triggered function; returns a manual trigger and stop. */
+function listenerFor(
+  app: LoadedApp,
+  fn: RegisteredFunction,
+  [bindingName, binding]: [string, BindingInfo],
+  opts: TriggerOptions,
+  slots: Semaphore,
+): BlobTriggerListener {
+  const path = parseBlobPath(
+    resolveSettingTokens(typeof binding.path === 'string' ? binding.path : '', process.env),
+  );
+  const conn = resolveConnection(typeof binding.connection === 'string' ? binding.connection : '');
+  const data = clientForConnection(conn).getContainerClient(path.container);
+  const eventGrid = typeof binding.source === 'string' && binding.source.toLowerCase() === 'eventgrid';
+  return new BlobTriggerListener(app, fn, bindingName, path, data, hostStorage(), {
+    hostId: opts.config.hostId,
+    maxDequeueCount: opts.maxDequeueCount,
+    pollMs: opts.config.blobPollMs,
+    timeoutMs: opts.timeoutMs,
+    eventGrid,
+    maxContentBytes: opts.config.blobMaxContentBytes,
+    slots,
+    log: opts.log,
+  });
+}
+
+/** The blob name an event's URL names in the listener's container, if it does. */
+export function blobNameFromUrl(containerUrl: string, blobUrl: string): string | undefined {
+  const base = new URL(containerUrl).pathname.replace(/\/$/, '');
+  const path = new URL(blobUrl).pathname;
+  if (!path.toLowerCase().startsWith(`${base.toLowerCase()}/`)) return undefined;
+  const name = path
+    .slice(base.length + 1)
+    .split('/')
+    .map(decodeURIComponent)
+    .join('/');
+  return name === '' ? undefined : name;
+}
+
+/** Starts a listener per blob-triggered function; returns their control and stop. */
 export function startTriggers(
   app: LoadedApp,
   opts: TriggerOptions,
-): Promise<{ manual: ManualTrigger; stop(): Promise<void> }> {
+): Promise<{ control: TriggerControl; stop(): Promise<void> }> {
   const listeners = new Map<string, BlobTriggerListener>();
   const slots = new Semaphore(opts.config.blobConcurrency);
   for (const fn of app.registry.functions.values()) {
@@ -28,56 +66,48 @@ export function startTriggers(
       ([, b]) => b.type?.toLowerCase() === 'blobtrigger',
     );
     if (entry === undefined) continue;
-    const [bindingName, binding] = entry;
     try {
-      const path = parseBlobPath(
-        resolveSettingTokens(typeof binding.path === 'string' ? binding.path : '', process.env),
-      );
-      const conn = resolveConnection(typeof binding.connection === 'string' ? binding.connection : '');
-      const data = clientForConnection(conn).getContainerClient(path.container);
-      if (binding.source === 'EventGrid') {
-        opts.log(
-          'warning',
-          'system',
-          `Function '${fn.metadata.name}': the EventGrid source is not emulated; polling the container instead.`,
-        );
-      }
-      const listener = new BlobTriggerListener(app, fn, bindingName, path, data, hostStorage(), {
-        hostId: opts.config.hostId,
-        maxDequeueCount: opts.maxDequeueCount,
-        pollMs: opts.config.blobPollMs,
-        timeoutMs: opts.timeoutMs,
-        maxContentBytes: opts.config.blobMaxContentBytes,
-        slots,
-        log: opts.log,
-      });
+      const listener = listenerFor(app, fn, entry, opts, slots);
       listeners.set(fn.metadata.name.toLowerCase(), listener);
       listener.start();
+      const how = listener.opts.eventGrid
+        ? 'takes Event Grid events at /runtime/webhooks/blobs, and fires like BlobCreated for'
+        : 'polls';
       opts.log(
         'information',
         'system',
-        `Blob trigger '${fn.metadata.name}' polls ${path.container}/${path.template} every ${opts.config.blobPollMs} ms.`,
+        `Blob trigger '${fn.metadata.name}' ${how} ${listener.path.container}/${listener.path.template} (scan every ${opts.config.blobPollMs} ms).`,
       );
     } catch (err) {
-      opts.log(
-        'error',
-        'system',
-        `Function '${fn.metadata.name}' is disabled: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      const text = err instanceof Error ? err.message : String(err);
+      opts.log('error', 'system', `Function '${fn.metadata.name}' is disabled: ${text}`);
     }
   }
-  const manual: ManualTrigger = (name, input) => {
-    const listener = listeners.get(name.toLowerCase());
-    if (listener === undefined || typeof input !== 'string') return false;
-    const prefix = `${listener.path.container}/`;
-    const blob = input.toLowerCase().startsWith(prefix) ? input.slice(prefix.length) : input;
-    listener
-      .runNow(blob)
-      .catch((err: unknown) => opts.log('error', 'system', `manual run of '${name}' failed: ${String(err)}`));
-    return true;
+  const control: TriggerControl = {
+    run: (name, input) => {
+      const listener = listeners.get(name.toLowerCase());
+      if (listener === undefined || typeof input !== 'string') return false;
+      const prefix = `${listener.path.container}/`;
+      const blob = input.toLowerCase().startsWith(prefix) ? input.slice(prefix.length) : input;
+      listener
+        .runNow(blob)
+        .catch((err: unknown) =>
+          opts.log('error', 'system', `manual run of '${name}' failed: ${String(err)}`),
+        );
+      return true;
+    },
+    blobCreated: (name, urls) => {
+      const listener = listeners.get(name.toLowerCase());
+      if (listener === undefined) return false;
+      for (const url of urls) {
+        const blob = blobNameFromUrl(listener.data.url, url);
+        if (blob !== undefined) listener.notify(blob);
+      }
+      return true;
+    },
   };
   return Promise.resolve({
-    manual,
+    control,
     stop: async () => {
       await Promise.all([...listeners.values()].map((l) => l.stop()));
     },

@@ -148,3 +148,32 @@ export function listFunctions(appDir = REPO_ROOT, env: Record<string, string> = 
   if (line === undefined) throw new Error(`no function list in:\n${r.output}`);
   return JSON.parse(line) as ListedFunction[];
 }
+
+/**
+ * Posts Event Grid BlobCreated events for blobs to the host's blob webhook, as an Event Grid
+ * subscription would (`source: 'EventGrid'` blob triggers); returns the status.
+ */
+export async function postBlobCreated(
+  host: RunningHost,
+  functionName: string,
+  blobUrls: string[],
+  key?: string,
+): Promise<number> {
+  const events = blobUrls.map((url, i) => ({
+    id: `evt-${Date.now()}-${i}`,
+    eventType: 'Microsoft.Storage.BlobCreated',
+    subject: new URL(url).pathname,
+    eventTime: new Date().toISOString(),
+    dataVersion: '',
+    data: { api: 'PutBlob', url },
+  }));
+  const res = await fetch(
+    `${host.baseUrl}/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}${key === undefined ? '' : `&code=${key}`}`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'aeg-event-type': 'Notification' },
+      body: JSON.stringify(events),
+    },
+  );
+  return res.status;
+}

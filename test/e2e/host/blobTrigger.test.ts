@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startHost, type RunningHost } from '../../helpers/host.js';
+import { postBlobCreated, REPO_ROOT, startHost, type RunningHost } from '../../helpers/host.js';
 import {
   azuriteConnectionString,
   azuriteService,
@@ -201,6 +201,82 @@ describe('blob trigger concurrency cap (LOCAL_HOST_BLOB_CONCURRENCY)', () => {
       expect(Math.max(...seen)).toBe(3);
       // The functions whose settings are missing here are disabled with a message, not crashing the host.
       expect(host.output()).toMatch(/Function 'record' is disabled: .*setting "WATCH_CONTAINER" is not set/);
+    } finally {
+      await host.stop();
+    }
+  });
+});
+
+describe('blob trigger, Event Grid source (synthetic BlobCreated, and the webhook)', () => {
+  it('fires once per append blob however often it is appended, on every block-blob version, and on posted events', async () => {
+    const eg = uniqueContainer('eg');
+    const results = uniqueContainer('results');
+    const service = azuriteService();
+    const c = service.getContainerClient(eg);
+    await c.createIfNotExists();
+    const host = await startHost({
+      appDir: APP,
+      env: {
+        DataStorage: azuriteConnectionString(),
+        EG_CONTAINER: eg,
+        RESULTS_CONTAINER: results,
+        LOCAL_HOST_BLOB_POLL_MS: '100',
+        LOCAL_HOST_BLOB_CONCURRENCY: '1',
+      },
+    });
+    const runs = async (name: string) => {
+      const rc = service.getContainerClient(results);
+      if (!(await rc.exists())) return [];
+      const out: { name: string; content: string }[] = [];
+      for await (const b of rc.listBlobsFlat({ prefix: 'eg/' })) {
+        const r = JSON.parse((await rc.getBlobClient(b.name).downloadToBuffer()).toString('utf8')) as {
+          name: string;
+          content: string;
+        };
+        if (r.name === name) out.push(r);
+      }
+      return out;
+    };
+    const waitRuns = (name: string, n: number) =>
+      eventually(
+        async () => {
+          const r = await runs(name);
+          return r.length >= n ? r : undefined;
+        },
+        20_000,
+        `${n} run(s) for ${name}`,
+      );
+    try {
+      const log = c.getAppendBlobClient('a.log');
+      await log.create();
+      await waitRuns('a.log', 1);
+      for (const part of ['one ', 'two ', 'three']) await log.appendBlock(part, part.length);
+      await c.getBlockBlobClient('z.txt').upload('v1', 2);
+      await waitRuns('z.txt', 1);
+      await c.getBlockBlobClient('z.txt').upload('v2', 2);
+      const z = await waitRuns('z.txt', 2);
+      expect(z.map((r) => r.content).sort()).toEqual(['v1', 'v2']);
+      // The scans that saw z.txt's versions also listed a.log after its appends: still one run.
+      expect(await runs('a.log')).toHaveLength(1);
+      // An event posted to the webhook runs the current version.
+      expect(await postBlobCreated(host, 'egRecord', [log.url])).toBe(202);
+      const a = await waitRuns('a.log', 2);
+      expect(a.map((r) => r.content)).toContain('one two three');
+      expect(await postBlobCreated(host, 'noSuchFunction', [log.url])).toBe(404);
+      const validation = await fetch(
+        `${host.baseUrl}/runtime/webhooks/blobs?functionName=Host.Functions.egRecord`,
+        {
+          method: 'POST',
+          headers: { 'aeg-event-type': 'SubscriptionValidation' },
+          body: JSON.stringify([
+            {
+              eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+              data: { validationCode: 'abc123' },
+            },
+          ]),
+        },
+      );
+      expect(await validation.json()).toEqual({ validationResponse: 'abc123' });
     } finally {
       await host.stop();
     }
