@@ -24,7 +24,13 @@ function deferred(): Deferred {
 interface Waiter {
   text: string;
   resolve(): void;
-  reject(err: unknown): void;
+  reject: (err: unknown) => void;
+}
+
+interface Admitter {
+  ids: string[];
+  resolve: (a: Admission) => void;
+  reject: (err: unknown) => void;
 }
 
 /** What a batch may store: `fresh` ids are reserved for it until `settle`. */
@@ -36,15 +42,19 @@ export interface Admission {
 /** Splits text made of whole lines into pieces of whole lines, each at most one append block. */
 function linePieces(text: string): Buffer[] {
   const out: Buffer[] = [];
-  let piece = '';
+  let lines: string[] = [];
+  let bytes = 0;
   for (const line of text.split(/(?<=\n)/)) {
-    if (piece.length > 0 && Buffer.byteLength(piece) + Buffer.byteLength(line) > MAX_PIECE) {
-      out.push(Buffer.from(piece));
-      piece = '';
+    const size = Buffer.byteLength(line);
+    if (bytes > 0 && bytes + size > MAX_PIECE) {
+      out.push(Buffer.from(lines.join('')));
+      lines = [];
+      bytes = 0;
     }
-    piece += line;
+    lines.push(line);
+    bytes += size;
   }
-  if (piece.length > 0) out.push(Buffer.from(piece));
+  if (bytes > 0) out.push(Buffer.from(lines.join('')));
   return out;
 }
 
@@ -55,6 +65,7 @@ export class SeenLog {
   private tail: Tail | null = null;
   private lock: Promise<unknown> = Promise.resolve();
   private queue: Waiter[] = [];
+  private admissions: Admitter[] = [];
 
   constructor(
     private readonly store: BlobStore,
@@ -85,28 +96,47 @@ export class SeenLog {
   /**
    * Splits `ids` (in order) into fresh ones, reserved for the caller, and duplicates: stored
    * already, or earlier in the same list. Waits for other batches still writing the same ids.
+   * Concurrent calls share one catch-up with the log.
    */
-  async admit(ids: string[]): Promise<Admission> {
-    for (;;) {
-      const result = await this.exclusive(async () => {
-        await this.catchUp();
-        const busy = ids.flatMap((id) => this.inflight.get(id)?.promise ?? []);
-        if (busy.length > 0) return busy;
-        const fresh = new Set<string>();
-        let duplicates = 0;
-        for (const id of ids) {
-          if (this.ids.has(id) || fresh.has(id)) duplicates += 1;
-          else fresh.add(id);
-        }
-        for (const id of fresh) {
-          this.ids.add(id);
-          this.inflight.set(id, deferred());
-        }
-        return { fresh, duplicates };
-      });
-      if (!Array.isArray(result)) return result;
-      await Promise.allSettled(result);
+  admit(ids: string[]): Promise<Admission> {
+    return new Promise<Admission>((resolve, reject) => {
+      this.admissions.push({ ids, resolve, reject });
+      if (this.admissions.length === 1) void this.exclusive(() => this.admitAll());
+    });
+  }
+
+  private async admitAll(): Promise<void> {
+    const batch = this.admissions;
+    this.admissions = [];
+    try {
+      await this.catchUp();
+    } catch (err) {
+      for (const a of batch) a.reject(err);
+      return;
     }
+    for (const a of batch) {
+      const busy = a.ids.flatMap((id) => this.inflight.get(id)?.promise ?? []);
+      if (busy.length > 0) {
+        // Another batch is writing some of these ids: decide once it has succeeded or failed.
+        void Promise.allSettled(busy).then(() => this.admit(a.ids).then(a.resolve, a.reject));
+        continue;
+      }
+      a.resolve(this.reserve(a.ids));
+    }
+  }
+
+  private reserve(ids: string[]): Admission {
+    const fresh = new Set<string>();
+    let duplicates = 0;
+    for (const id of ids) {
+      if (this.ids.has(id) || fresh.has(id)) duplicates += 1;
+      else fresh.add(id);
+    }
+    for (const id of fresh) {
+      this.ids.add(id);
+      this.inflight.set(id, deferred());
+    }
+    return { fresh, duplicates };
   }
 
   /**
