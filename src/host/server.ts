@@ -148,7 +148,10 @@ async function handleBlobWebhook(
     return send(res, 400, { error: 'invalid_body', message: 'expected a JSON array of Event Grid events' });
   }
   const events = (Array.isArray(body) ? body : [body]) as GridEvent[];
-  const kind = (e: GridEvent) => String(e.eventType ?? e.type ?? '');
+  const kind = (e: GridEvent) => {
+    const t = e.eventType ?? e.type;
+    return typeof t === 'string' ? t : '';
+  };
   const validation = events.find((e) => kind(e) === 'Microsoft.EventGrid.SubscriptionValidationEvent');
   if (validation !== undefined)
     return send(res, 200, { validationResponse: validation.data?.validationCode });
