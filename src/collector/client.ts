@@ -44,6 +44,8 @@ export interface ClientOptions {
   /** Called before each wait, for the progress display. */
   onRetry?: (reason: string, delayMs: number) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Once aborted (SIGTERM), a failing request is not waited on again: it fails at once. */
+  stopping?: AbortSignal;
 }
 
 interface Reply {
@@ -52,6 +54,15 @@ interface Reply {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Resolves when `signal` aborts (never without one). */
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
 
 function networkReason(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -133,8 +144,9 @@ export class IngestClient {
           `gave up after ${attempt + 1} attempts in ${Date.now() - started} ms: ${reason}`,
         );
       }
+      if (this.o.stopping?.aborted === true) throw new FatalError(`stopping; not retrying: ${reason}`);
       this.o.onRetry?.(reason, delay);
-      await sleep(delay);
+      await Promise.race([sleep(delay), aborted(this.o.stopping)]);
     }
   }
 

@@ -31,6 +31,7 @@ export class Collector {
   private readonly client: IngestClient;
   private retrying: string | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly o: CollectorOptions,
@@ -40,6 +41,7 @@ export class Collector {
     this.client = new IngestClient({
       ...o,
       retryTimeoutMs: o.once ? o.retryTimeoutMs : undefined,
+      stopping: this.stopping.signal,
       onRetry: (reason, delayMs) => {
         this.retrying = reason;
         this.warnOnce(`retry:${reason}`, {
@@ -59,9 +61,12 @@ export class Collector {
     const { data, note } = await this.store.load(target);
     this.data = data;
     if (note !== undefined) this.report.log('warn', note);
-    if (this.o.once) return this.runOnce();
     let stopping = false;
-    void stop.then(() => (stopping = true));
+    void stop.then(() => {
+      stopping = true;
+      this.stopping.abort(); // a pass retrying against a dead endpoint must not outlive the grace period
+    });
+    if (this.o.once) return this.runOnce();
     for (;;) {
       await this.guardedCycle();
       if (stopping) return 0;

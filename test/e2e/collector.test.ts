@@ -183,6 +183,26 @@ describe('collector CLI: bad input gets a clear message (e2e)', () => {
     );
   });
 
+  it('SIGTERM while the endpoint is down: stops retrying and exits 1 at once, saying why', async () => {
+    const tree = new RayTree();
+    tree.startSession(S1);
+    tree.append(S1, 'raylet.out', tree.text(100, 'x'));
+    const port = await freePort();
+    const run = startCollector([], env(tree, 'rc-sigterm', `http://127.0.0.1:${port}`));
+    await eventually(
+      async () => (run.output().includes('request failed; retrying') ? true : undefined),
+      20_000,
+      'a retry',
+    );
+    const signalled = Date.now();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(1);
+    expect(Date.now() - signalled).toBeLessThan(5_000);
+    expect(run.output()).toMatch(
+      /stopping; not retrying: cannot reach http:\/\/127\.0\.0\.1:\d+\/api \(ECONNREFUSED\)/,
+    );
+  });
+
   it('a path that is not a Ray temp dir: exits 2 saying so', async () => {
     const tree = new RayTree();
     const r = await runCollector(['--once'], env(tree, 'rc-not-ray'));
