@@ -190,7 +190,7 @@ describe('collector CLI: bad input gets a clear message (e2e)', () => {
     const port = await freePort();
     const run = startCollector([], env(tree, 'rc-sigterm', `http://127.0.0.1:${port}`));
     await eventually(
-      async () => (run.output().includes('request failed; retrying') ? true : undefined),
+      () => Promise.resolve(run.output().includes('request failed; retrying') ? true : undefined),
       20_000,
       'a retry',
     );
