@@ -2,10 +2,11 @@
  * Runs the compiled app (dist/) in the local host as a child process against the test run's Azurite,
  * for end-to-end tests over real HTTP. Build first: `npx tsc -p tsconfig.json` (npm test does).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnHost } from '../../src/host/spawn.js';
 import { azuriteConnectionString, uniqueContainer } from './storage.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -77,48 +78,15 @@ export async function startHost(opts: StartHostOptions = {}): Promise<RunningHos
     LOCAL_HOST_FUNCTION_KEYS: keys.function.join(','),
     ...opts.env,
   });
-  const args = [
-    CLI,
-    '--app-dir',
-    opts.appDir ?? REPO_ROOT,
-    '--port',
-    '0',
-    '--settings',
-    opts.settingsFile ?? 'none',
-    ...(opts.auth === true ? ['--enableAuth'] : []),
-    ...(opts.args ?? []),
-  ];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.kill('SIGTERM');
-    await exited;
-    clearTimeout(kill);
-  };
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`host did not start in time; output:\n${out}`));
-    }, opts.startTimeoutMs ?? 30_000);
-    const check = () => {
-      const m = /Host listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`host exited with code ${code} before listening; output:\n${out}`));
-    });
+  const host = await spawnHost({
+    repoRoot: REPO_ROOT,
+    appDir: opts.appDir ?? REPO_ROOT,
+    env,
+    ...(opts.settingsFile !== undefined && { settingsFile: opts.settingsFile }),
+    args: [...(opts.auth === true ? ['--enableAuth'] : []), ...(opts.args ?? [])],
+    ...(opts.startTimeoutMs !== undefined && { startTimeoutMs: opts.startTimeoutMs }),
   });
-  return { baseUrl, container, pid: child.pid ?? 0, keys, stop, output: () => out };
+  return { baseUrl: host.baseUrl, container, pid: host.pid, keys, stop: host.stop, output: host.output };
 }
 
 /** Runs the host CLI to completion (for start-up failures); returns its exit code and output. */

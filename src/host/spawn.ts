@@ -1,0 +1,88 @@
+/**
+ * Runs the local host as a child process and waits until it listens. Used by the e2e test helper
+ * (test/helpers/host.ts) and usable by benchmarks; the host must be built (dist/).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export interface SpawnHostOptions {
+  /** The compiled repository root holding dist/ (default: the current directory). */
+  repoRoot?: string;
+  /** The function app; default repoRoot. */
+  appDir?: string;
+  /** The whole environment of the child. */
+  env: Record<string, string | undefined>;
+  /** Port; default 0 (any free one). */
+  port?: number;
+  /** A local.settings.json to apply, or none (default). */
+  settingsFile?: string;
+  /** Extra CLI arguments (e.g. --enableAuth). */
+  args?: string[];
+  /** How long to wait for "Host listening on"; default 30 s. */
+  startTimeoutMs?: number;
+}
+
+export interface SpawnedHost {
+  baseUrl: string;
+  pid: number;
+  child: ChildProcess;
+  /** SIGTERM, then SIGKILL after 5 s; resolves once the process exited. */
+  stop: () => Promise<void>;
+  /** Everything the host printed so far (stdout and stderr). */
+  output: () => string;
+}
+
+/** The host CLI's path under a built repository. */
+export function hostCli(repoRoot = process.cwd()): string {
+  return path.join(repoRoot, 'dist', 'src', 'host', 'cli.js');
+}
+
+/** Spawns the host and resolves with its URL; rejects with its output if it exits or times out first. */
+export async function spawnHost(opts: SpawnHostOptions): Promise<SpawnedHost> {
+  const root = opts.repoRoot ?? process.cwd();
+  const cli = hostCli(root);
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsc -p tsconfig.json)`);
+  const args = [
+    cli,
+    '--app-dir',
+    opts.appDir ?? root,
+    '--port',
+    String(opts.port ?? 0),
+    '--settings',
+    opts.settingsFile ?? 'none',
+    ...(opts.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.kill('SIGTERM');
+    await exited;
+    clearTimeout(kill);
+  };
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`host did not start in time; output:\n${out}`));
+    }, opts.startTimeoutMs ?? 30_000);
+    const check = () => {
+      const m = /Host listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer);
+        child.stdout?.off('data', check);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with code ${code} before listening; output:\n${out}`));
+    });
+  });
+  return { baseUrl, pid: child.pid ?? 0, child, stop, output: () => out };
+}
