@@ -88,6 +88,34 @@ export async function* bodyChunks(req: HttpRequest, rules: BodyRules): AsyncGene
   }
 }
 
+/**
+ * Reads and discards a body that will not be used (a request rejected before its body was read),
+ * so that the client gets the answer instead of a reset connection.
+ */
+export function discardBody(req: HttpRequest): void {
+  if (req.body === null || req.bodyUsed || req.body.locked) return;
+  Readable.fromWeb(req.body)
+    .on('error', () => undefined)
+    .resume();
+}
+
+/**
+ * Wraps a handler so that a request it rejects before reading the body still has its body
+ * consumed (see `discardBody`).
+ */
+export function discardingBodyOnError<A extends unknown[], R>(
+  handler: (req: HttpRequest, ...rest: A) => Promise<R>,
+): (req: HttpRequest, ...rest: A) => Promise<R> {
+  return async (req, ...rest) => {
+    try {
+      return await handler(req, ...rest);
+    } catch (err) {
+      discardBody(req);
+      throw err;
+    }
+  };
+}
+
 /** Reads a JSON body whole (small by contract) and parses it; 400 `invalid_body` when it is not JSON. */
 export async function jsonBody(req: HttpRequest, rules: BodyRules): Promise<unknown> {
   const chunks: Uint8Array[] = [];
