@@ -15,6 +15,7 @@ import {
 } from '../../src/core/layout.js';
 import { indexBlob } from '../../src/core/index/indexer.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
+import { StorageError } from '../../src/storage/errors.js';
 
 export class Recorder {
   readonly notifications: string[] = [];
@@ -59,12 +60,26 @@ export class Recorder {
   }
 }
 
+/** Deliveries of one notification before it would go to the poison queue (the host's maxDequeueCount). */
+const MAX_DELIVERIES = 5;
+
+/** One notification, redelivered when it fails with a storage error, as the host's queue does. */
+async function deliver(store: BlobStore, name: string): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await indexBlob(store, name)).writes;
+    } catch (err) {
+      if (!(err instanceof StorageError) || attempt >= MAX_DELIVERIES) throw err;
+    }
+  }
+}
+
 /** Applies notifications with at most `limit` at once; returns the index writes they caused. */
 export async function replay(store: BlobStore, names: string[], limit = 8): Promise<number> {
   let next = 0;
   let writes = 0;
   const worker = async () => {
-    while (next < names.length) writes += (await indexBlob(store, names[next++] as string)).writes;
+    while (next < names.length) writes += await deliver(store, names[next++] as string);
   };
   await Promise.all(Array.from({ length: limit }, worker));
   return writes;
