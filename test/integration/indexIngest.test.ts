@@ -1,8 +1,8 @@
 /**
- * The indexer over data written by the real ingest handlers (not fixtures): 200 sessions across 20
+ * The indexer over data written by the real ingest handlers (not fixtures): 100 sessions across 10
  * clusters ingested concurrently, then the trigger's backlog drained (every blob under log/ and
- * metadir/, shuffled, 8 at a time, as the polling trigger's first run delivers them). The same
- * scenario runs over real HTTP through the local host in test/e2e/index.test.ts.
+ * metadir/, shuffled, 8 at a time, as the polling trigger's first run delivers them). The full
+ * scenario (200 sessions, 20 clusters) runs over real HTTP through the local host in test/e2e/index.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconcile } from '../../src/core/index/reconcile.js';
@@ -16,6 +16,8 @@ import { call, putRequest, restoreEnv, useFreshApp } from './ingestSupport.js';
 import { replay, shuffled } from './indexFixtures.js';
 
 afterEach(restoreEnv);
+
+const CLUSTERS = 10;
 
 const session = (c: number, s: number) =>
   `session_2026-0${1 + (s % 9)}-${String(1 + c).padStart(2, '0')}_10-00-00_${String(c * 100 + s).padStart(6, '0')}`;
@@ -45,10 +47,10 @@ const get = (url: string, params: Record<string, string> = {}) =>
   new HttpRequest({ method: 'GET', url: `http://localhost${url}`, params });
 
 describe('indexer over data from the ingest handlers', () => {
-  it('lists all 200 sessions of 20 clusters ingested concurrently, with the right counts', async () => {
+  it('lists all 100 sessions of 10 clusters ingested concurrently, with the right counts', async () => {
     const store = useFreshApp();
     const work: { c: number; s: number; node: string; file: string; text: string }[] = [];
-    for (let c = 0; c < 20; c++) {
+    for (let c = 0; c < CLUSTERS; c++) {
       for (let s = 0; s < 10; s++) {
         work.push({ c, s, node: 'head', file: 'raylet.out', text: `c${c} s${s}\n` });
         work.push({ c, s, node: `worker-${s % 3}`, file: 'logs/worker.err', text: 'x'.repeat(c + 1) });
@@ -60,23 +62,23 @@ describe('indexer over data from the ingest handlers', () => {
       expect(r.status).toBe(200);
     });
     const backlog = await allData(store);
-    expect(backlog.filter((n) => n.startsWith('metadir/'))).toHaveLength(200);
+    expect(backlog.filter((n) => n.startsWith('metadir/'))).toHaveLength(CLUSTERS * 10);
     await replay(store, shuffled([...backlog, ...backlog.slice(0, 50)], 11), 8);
 
     const rows = (await call(listClustersHandler, get('/api/clusters'))).body as unknown as {
       createTimeStamp: number;
     }[];
-    expect(rows).toHaveLength(200);
+    expect(rows).toHaveLength(CLUSTERS * 10);
     const stamps = rows.map((r) => r.createTimeStamp);
     expect(stamps).toEqual([...stamps].sort((a, b) => b - a));
     const v1 = (await call(listClustersV1Handler, get('/api/v1/clusters'))).body as {
       clusters?: { name: string; namespace: string; sessions: number }[];
     };
-    expect(v1.clusters).toHaveLength(20);
+    expect(v1.clusters).toHaveLength(CLUSTERS);
     expect(
       v1.clusters?.every((c) => c.sessions === 10 && c.namespace === `ns-${Number(c.name.slice(3)) % 4}`),
     ).toBe(true);
-    for (let c = 0; c < 20; c++) {
+    for (let c = 0; c < CLUSTERS; c++) {
       const r = await call(listSessionsHandler, get('/x', { namespace: `ns-${c % 4}`, cluster: `rc-${c}` }));
       const sessions = (
         r.body as { sessions: { sessionName: string; files: number; bytes: number; nodes: string[] }[] }
@@ -92,7 +94,7 @@ describe('indexer over data from the ingest handlers', () => {
       }
     }
     expect(await reconcile(store)).toMatchObject({
-      sessions: 200,
+      sessions: CLUSTERS * 10,
       added: [],
       removed: [],
       changed: [],

@@ -238,7 +238,7 @@ describe('indexer against Azurite', () => {
     const files = ['a.log', 'b.log', 'c.log'];
     const names = await Promise.all(files.map((f) => rec.log('default', ref, 'head', f, [])));
     const started = Date.now();
-    const appends = 300;
+    const appends = 150;
     for (let i = 0; i < appends; i++) {
       const name = names[i % names.length] as string;
       const size = (await store.properties(name))?.size ?? 0;
