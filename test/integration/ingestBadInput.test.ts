@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appendLogHandler } from '../../src/functions/appendLog.js';
 import { postBatchHandler } from '../../src/functions/postBatch.js';
 import { postEventsHandler } from '../../src/functions/postEvents.js';
+import { parseBatch, storeBatch } from '../../src/core/ingest/batch.js';
+import { http, json } from '../../src/http/respond.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
+import { StorageError } from '../../src/storage/errors.js';
+import { azuriteConnectionString } from '../helpers/storage.js';
 import {
   allBlobs,
   call,
@@ -15,6 +19,13 @@ import {
 } from './ingestSupport.js';
 
 afterEach(restoreEnv);
+
+const rayEvent = () => ({
+  eventId: 'AAECAwQFBgcICQoLDA0ODxAREhMU',
+  eventType: 'NODE_DEFINITION_EVENT',
+  timestamp: '2026-01-27T10:53:00Z',
+  sessionName: SESSION,
+});
 
 /** Invalid values for each name of API.md's table (after the host's one percent-decoding). */
 const INVALID: Record<string, string[]> = {
@@ -182,5 +193,49 @@ describe('events and batch: bad input', () => {
       expect(r).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
     }
     await expectNothingWritten(store);
+  });
+});
+
+describe('storage failures are answered 429/503 with Retry-After, never as a client error', () => {
+  it('answers 503 with Retry-After when storage is unreachable', async () => {
+    useFreshApp({
+      AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString().replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:9'),
+    });
+    const append = await call(appendLogHandler, putRequest({ offset: 0, body: 'x' }));
+    expect(append.status).toBe(503);
+    expect(append.body.error).toBe('storage_unavailable');
+    expect(Number(append.headers['retry-after'])).toBeGreaterThan(0);
+    const events = await call(
+      postEventsHandler,
+      postRequest('v1/events', [rayEvent()], {
+        query: { namespace: 'default', cluster: 'raycluster-kuberay', node: 'head-1' },
+      }),
+    );
+    expect(events.status).toBe(503);
+    expect(events.headers['retry-after']).toBeDefined();
+  });
+
+  it('fails a whole batch with 429 when storage throttles (every item is safe to resend)', async () => {
+    const store = useFreshApp();
+    const throttling = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'appendAt' || prop === 'createAppendBlob')
+          return () => Promise.reject(new StorageError('throttled', 'append: storage is throttling', 2));
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const handler = http(async () => {
+      const batch = parseBatch({
+        namespace: 'default',
+        cluster: 'raycluster-kuberay',
+        session: SESSION,
+        node: 'head-1',
+        chunks: [{ file: 'a.log', offset: 0, data: 'x' }],
+      });
+      return json(200, await storeBatch(throttling, batch, 45_000));
+    });
+    const r = await call(handler, postRequest('v1/batch', {}));
+    expect(r.status).toBe(429);
+    expect(r.headers['retry-after']).toBe('2');
   });
 });
