@@ -3,8 +3,7 @@
  * 2xx to the session appearing in GET /api/clusters, against the same time for upstream's way (the
  * session appearing in a flat listing of `metadir/`, which ingest writes before it answers).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { spawnHost, type SpawnedHost } from '../../src/host/spawn.js';
 import type { BenchContext, Scenario } from '../harness.js';
 
 const SAMPLES = 20;
@@ -13,14 +12,12 @@ const POLL_MS = 25;
 interface Host {
   baseUrl: string;
   container: string;
-  child: ChildProcess;
-  output: () => string;
+  spawned: SpawnedHost;
 }
 
 async function startHost(ctx: BenchContext): Promise<Host> {
   const container = ctx.container('ixfresh');
   const cs = ctx.connectionString;
-  const cli = path.join(process.cwd(), 'dist', 'src', 'host', 'cli.js');
   const env = {
     ...process.env,
     AZURE_STORAGE_CONNECTION_STRING: cs,
@@ -28,29 +25,8 @@ async function startHost(ctx: BenchContext): Promise<Host> {
     AzureWebJobsStorage: cs,
     AZURE_STORAGE_CONTAINER: container,
   };
-  const child = spawn(
-    process.execPath,
-    [cli, '--app-dir', process.cwd(), '--port', '0', '--settings', 'none'],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${out}`)), 60_000);
-    child.stdout.on('data', () => {
-      const m = /Host listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`host exited (${code}):\n${out}`)));
-  });
-  return { baseUrl, container, child, output: () => out };
+  const spawned = await spawnHost({ env, startTimeoutMs: 60_000 });
+  return { baseUrl: spawned.baseUrl, container, spawned };
 }
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<number> {
@@ -116,9 +92,7 @@ function freshness(p: number): Scenario {
       return { ours: percentile(ours, p), baseline: percentile(upstream, p) };
     },
     async teardown(_ctx, state) {
-      const host = state as Host;
-      host.child.kill('SIGTERM');
-      await new Promise((r) => host.child.once('exit', r));
+      await (state as Host).spawned.stop();
     },
   };
 }
