@@ -82,7 +82,7 @@ async function storeSession(
     failed.map((e) => e.eventId),
   );
   const failure = outcomes.find((o) => o.status === 'rejected');
-  if (failure !== undefined) throw (failure).reason;
+  if (failure !== undefined) throw failure.reason;
   await seen.record(stored.map((e) => e.eventId));
   if (stored.length > 0 || duplicates > 0) await ensureMetadata(store, t);
   return { accepted: stored.length, duplicates };
