@@ -107,30 +107,42 @@ export class Collector {
     }
   }
 
-  private async cycle(): Promise<CycleResult> {
-    const all = await discoverRoots(this.o.rayDir);
-    this.prune(all);
-    const roots = all.filter((r) => !this.data.done.includes(r.doneDir ?? ''));
+  /** Lists every root and plans what each file still owes; registers new files in the state. */
+  private async plan(roots: LogRoot[]): Promise<{ jobs: Job[]; files: number; problems: string[] }> {
     const notes: Note[] = [];
     const problems: string[] = [];
-    const jobs = new Map<string, Job>();
+    const jobs: Job[] = [];
+    const seen = new Set<string>();
     let files = 0;
     for (const root of roots) {
       const listed = await listFiles(root.dir);
-      files += listed.files.length;
       for (const u of listed.unreadable) {
         problems.push(u.path);
         notes.push({ level: 'warn', msg: 'unreadable', fields: { file: u.path, reason: u.reason } });
       }
-      for (const j of planRoot(root, listed.files, this.data.files, notes))
-        if (!jobs.has(j.key)) jobs.set(j.key, j);
+      // A file both in a live session and in its prev-logs copy: the live one (listed first) is shipped.
+      const local = listed.files.filter((f) => !seen.has(fileKey(root.session, f.rel)));
+      local.forEach((f) => seen.add(fileKey(root.session, f.rel)));
+      files += local.length;
+      jobs.push(...planRoot(root, local, this.data.files, notes));
     }
     notes.forEach((n) => this.warnOnce(`${n.msg}:${JSON.stringify(n.fields)}`, n));
+    // One job per file and pass, so no two requests in flight touch one file.
+    const unique = new Map<string, Job>();
+    for (const j of jobs) if (!unique.has(j.key)) unique.set(j.key, j);
+    return { jobs: [...unique.values()], files, problems };
+  }
+
+  private async cycle(): Promise<CycleResult> {
+    const all = await discoverRoots(this.o.rayDir);
+    this.prune(all);
+    const roots = all.filter((r) => !this.data.done.includes(r.doneDir ?? ''));
+    const { jobs, files, problems } = await this.plan(roots);
     await this.save();
-    let behind = [...jobs.values()].reduce((sum, j) => sum + (j.to - j.from), 0);
+    let behind = jobs.reduce((sum, j) => sum + (j.to - j.from), 0);
     this.progress(files, behind);
     await ship(
-      [...jobs.values()],
+      jobs,
       {
         client: this.client,
         files: this.data.files,
@@ -164,7 +176,9 @@ export class Collector {
       for (const f of files) {
         const st = this.data.files[fileKey(root.session, f.rel)];
         if (st?.aside !== undefined) continue;
-        rootBehind += st === undefined || st.ino !== f.ino ? f.size : Math.max(0, f.size - st.offset);
+        // prev-logs may be a copy (another inode) of a live file already shipped: compare sizes only.
+        const sameFile = st !== undefined && (st.ino === f.ino || root.kind === 'prev');
+        rootBehind += sameFile ? Math.max(0, f.size - st.offset) : f.size;
       }
       behind += rootBehind;
       if (root.kind !== 'prev' || root.doneDir === undefined || rootBehind > 0 || unreadable.length > 0)

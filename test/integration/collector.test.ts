@@ -3,7 +3,7 @@
  * Azurite: what it ships is byte-identical to the source, through growth, rotation, truncation,
  * rewrites, new sessions and prev-logs; and its failures are clear.
  */
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,6 +175,27 @@ describe('collector → ingest handlers → Azurite', () => {
     tree.append(S1, 'gcs_server.out', tree.text(2_000, 'second'));
     expect(await new Collector(options(tree, target), recorder()).run(new Promise(() => undefined))).toBe(0);
     expect(await matches(blobs(), target, tree)).toBe(true);
+  });
+
+  it('a prev-logs copy of a live session adds nothing: no new generations, marked done', async () => {
+    const tree = new RayTree();
+    const target = fresh();
+    tree.startSession(S1);
+    tree.append(S1, 'raylet.out', tree.text(20_000, 'live'));
+    tree.append(S1, 'events/event_GCS.log', tree.text(2_000, 'live-events'));
+    expect(await new Collector(options(tree, target), recorder()).run(new Promise(() => undefined))).toBe(0);
+    // The live file grows and ships on; then an older copy (other inodes, fewer bytes) shows up in prev-logs.
+    const older = tree.expected.get(S1)?.get('raylet.out') ?? Buffer.alloc(0);
+    tree.append(S1, 'raylet.out', tree.text(5_000, 'live-more'));
+    expect(await new Collector(options(tree, target), recorder()).run(new Promise(() => undefined))).toBe(0);
+    const copy = path.join(tree.dir, 'prev-logs', S1, 'node-0001');
+    cpSync(tree.logsDir(S1), path.join(copy, 'logs'), { recursive: true });
+    writeFileSync(path.join(copy, 'logs', 'raylet.out'), older);
+    const report = recorder();
+    expect(await new Collector(options(tree, target), report).run(new Promise(() => undefined))).toBe(0);
+    expect(await matches(blobs(), target, tree)).toBe(true);
+    expect(existsSync(copy)).toBe(false);
+    expect(report.lines.filter((l) => l.level !== 'info')).toEqual([]);
   });
 
   it('resynchronises from the server when its checkpoint is ahead of what is stored (offset gap)', async () => {
