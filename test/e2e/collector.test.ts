@@ -54,7 +54,7 @@ async function caughtUp(tree: RayTree, t: Target, what: string): Promise<void> {
 }
 
 /**
- * The generated Ray life: a prev-logs session, files growing in subdirectories, a 3 MiB file, a
+ * The generated Ray life: a prev-logs session, files growing in subdirectories, a 2 MiB file, a
  * rotation, a truncation, a new session (session_latest moves) and a late write to the old one.
  */
 async function rayLife(tree: RayTree, t: Target): Promise<void> {
@@ -63,14 +63,14 @@ async function rayLife(tree: RayTree, t: Target): Promise<void> {
     'events/event_RAYLET.log': tree.text(3_000, 'prev-events'),
   });
   tree.startSession(S1);
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 4; i++) {
     tree.append(S1, 'raylet.out', tree.text(60_000, `raylet-${i}`));
     tree.append(S1, 'events/event_GCS.log', tree.text(2_000, `gcs-${i}`));
     tree.append(S1, `worker-${i % 3}-01000000-${i}.out`, tree.text(700 + i, `worker-${i}`));
     await caughtUp(tree, t, `growth step ${i}`);
   }
-  tree.append(S1, 'dashboard/big.log', tree.text(3 * 1024 * 1024, 'big'));
-  await caughtUp(tree, t, 'the 3 MiB file');
+  tree.append(S1, 'dashboard/big.log', tree.text(2 * 1024 * 1024, 'big'));
+  await caughtUp(tree, t, 'the 2 MiB file');
   tree.rotate(S1, 'raylet.out');
   tree.append(S1, 'raylet.out', tree.text(50_000, 'after-rotation'));
   await caughtUp(tree, t, 'rotation');
@@ -131,8 +131,15 @@ describe('collector CLI → local host → Azurite (e2e)', () => {
     let chaos = true;
     const killer = (async () => {
       while (chaos) {
-        // Random moments are the point here: the kill must land anywhere in a cycle.
-        await new Promise((r) => setTimeout(r, 150 + Math.random() * 900));
+        // Let each life start working (a slow start under load must not starve it), then kill it at
+        // a random moment: anywhere in a scan, a request or a checkpoint write.
+        const life = run;
+        await eventually(
+          () => Promise.resolve(life.output().includes('"msg":"starting"') || undefined),
+          30_000,
+          'start',
+        );
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 700));
         if (!chaos) break;
         run.child.kill('SIGKILL');
         await run.exited;

@@ -129,22 +129,30 @@ export interface Target {
   node: string;
 }
 
+type Parts = Map<string, Array<{ segment: number; name: string; size: number }>>;
+
+/** The blobs of every stored log file of one node in one session, by file name. */
+async function storedParts(container: ContainerClient, t: Target, session: string): Promise<Parts> {
+  const ref = { cluster: t.cluster, clusterId: t.clusterId, session };
+  const prefix = logBlob(ref, t.node, 'x').slice(0, -1);
+  const parts: Parts = new Map();
+  for await (const b of container.listBlobsFlat({ prefix })) {
+    const parsed = parseBlobName(b.name);
+    if (parsed.kind !== 'log') throw new Error(`unexpected blob ${b.name}`);
+    const seg = { segment: parsed.segment, name: b.name, size: b.properties.contentLength ?? 0 };
+    parts.set(parsed.file, [...(parts.get(parsed.file) ?? []), seg]);
+  }
+  return parts;
+}
+
 /** Every stored log file of one node in one session, segments joined in order. */
 export async function storedLogs(
   container: ContainerClient,
   t: Target,
   session: string,
 ): Promise<Map<string, Buffer>> {
-  const ref = { cluster: t.cluster, clusterId: t.clusterId, session };
-  const prefix = logBlob(ref, t.node, 'x').slice(0, -1);
-  const parts = new Map<string, Array<{ segment: number; name: string }>>();
-  for await (const b of container.listBlobsFlat({ prefix })) {
-    const parsed = parseBlobName(b.name);
-    if (parsed.kind !== 'log') throw new Error(`unexpected blob ${b.name}`);
-    parts.set(parsed.file, [...(parts.get(parsed.file) ?? []), { segment: parsed.segment, name: b.name }]);
-  }
   const out = new Map<string, Buffer>();
-  for (const [file, segs] of parts) {
+  for (const [file, segs] of await storedParts(container, t, session)) {
     segs.sort((a, b) => a.segment - b.segment);
     const bufs = await Promise.all(segs.map((s) => container.getBlobClient(s.name).downloadToBuffer()));
     out.set(file, Buffer.concat(bufs));
@@ -152,18 +160,26 @@ export async function storedLogs(
   return out;
 }
 
-/** True when every session's stored files equal the expected ones exactly (same names, same bytes). */
+/**
+ * True when every session's stored files equal the expected ones exactly (same names, same bytes),
+ * else what differs. Compares names and sizes first, so polling does not download everything.
+ */
 export async function matches(container: ContainerClient, t: Target, tree: RayTree): Promise<string | true> {
   for (const [session, files] of tree.expected) {
-    const stored = await storedLogs(container, t, session);
+    const parts = await storedParts(container, t, session);
     const want = [...files.keys()].sort();
-    const got = [...stored.keys()].sort();
+    const got = [...parts.keys()].sort();
     if (JSON.stringify(want) !== JSON.stringify(got))
       return `${session}: files ${got.join(',')} ≠ ${want.join(',')}`;
     for (const [name, data] of files) {
-      const s = stored.get(name);
-      if (s === undefined || !s.equals(data))
-        return `${session}/${name}: ${s?.length ?? 0} bytes stored, ${data.length} expected`;
+      const size = (parts.get(name) ?? []).reduce((sum, p) => sum + p.size, 0);
+      if (size !== data.length) return `${session}/${name}: ${size} bytes stored, ${data.length} expected`;
+    }
+  }
+  for (const [session, files] of tree.expected) {
+    const stored = await storedLogs(container, t, session);
+    for (const [name, data] of files) {
+      if (!(stored.get(name) ?? Buffer.alloc(0)).equals(data)) return `${session}/${name}: bytes differ`;
     }
   }
   return true;
