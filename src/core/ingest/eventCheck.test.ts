@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { checkEvent, isRfc3339, jobIdHex } from './eventCheck.js';
+
+const SESSION = 'session_2026-01-27_10-52-59_373533_1';
+const base = {
+  eventId: 'AAECAwQFBgcICQoLDA0ODxAREhMU',
+  eventType: 'DRIVER_JOB_DEFINITION_EVENT',
+  timestamp: '2026-01-27T10:53:00.123456789Z',
+  sessionName: SESSION,
+};
+
+describe('checkEvent', () => {
+  it('accepts a node event (no or empty jobId) and a job event with its id in hex', () => {
+    expect(checkEvent(base, 0)).toMatchObject({ eventId: base.eventId, session: SESSION, jobId: null });
+    expect(checkEvent({ ...base, nodeDefinitionEvent: { jobId: '' } }, 1)).toMatchObject({ jobId: null });
+    expect(checkEvent({ ...base, driverJobDefinitionEvent: { jobId: 'AgAAAA==' } }, 2)).toMatchObject({
+      jobId: '02000000',
+    });
+  });
+
+  it('rejects each malformed field with a reason naming it', () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /object/],
+      [[base], /object/],
+      [{ ...base, eventId: undefined }, /eventId/],
+      [{ ...base, eventId: 'not base64!' }, /eventId/],
+      [{ ...base, eventType: '' }, /eventType/],
+      [{ ...base, timestamp: 1769511180 }, /timestamp/],
+      [{ ...base, timestamp: '2026-01-27 10:53:00' }, /timestamp/],
+      [{ ...base, timestamp: '2026-01-27T10:53:00.1234567891Z' }, /timestamp/],
+      [{ ...base, sessionName: 'session_x' }, /sessionName/],
+      [{ ...base, taskLifecycleEvent: { jobId: 5 } }, /jobId/],
+      [{ ...base, taskLifecycleEvent: { jobId: '***' } }, /jobId/],
+    ];
+    for (const [event, why] of cases) {
+      const r = checkEvent(event, 7);
+      expect(r, JSON.stringify(event)).toMatchObject({ index: 7, error: 'invalid_event' });
+      expect((r as { message: string }).message).toMatch(why);
+    }
+  });
+});
+
+describe('isRfc3339 and jobIdHex', () => {
+  it('accepts RFC 3339 times with offsets and up to 9 fractional digits', () => {
+    expect(isRfc3339('2026-01-27T10:53:00Z')).toBe(true);
+    expect(isRfc3339('2026-01-27t10:53:00.5+02:00')).toBe(true);
+    expect(isRfc3339('2026-13-27T10:53:00Z')).toBe(false);
+    expect(isRfc3339('2026-01-27T25:53:00Z')).toBe(false);
+  });
+
+  it('decodes base64 and base64url job ids to lowercase hex', () => {
+    expect(jobIdHex('')).toBe('');
+    expect(jobIdHex('AQAAAA==')).toBe('01000000');
+    expect(jobIdHex('_-8')).toBe('ffef');
+    expect(jobIdHex('==')).toBeNull();
+    expect(jobIdHex('A'.repeat(60))).toBeNull(); // 45 bytes: longer than any job id
+  });
+});
