@@ -14,6 +14,18 @@ import type { LoadedApp } from './loader.js';
 import { matchBlobPath, type BlobPath } from './blobPath.js';
 import type { Semaphore } from './semaphore.js';
 
+/** The blob properties the trigger reads (from a download or a HEAD). */
+interface BlobProps {
+  blobType?: string;
+  contentLength?: number;
+  contentType?: string;
+  contentEncoding?: string;
+  etag?: string;
+  lastModified?: Date;
+  createdOn?: Date;
+  metadata?: Record<string, string>;
+}
+
 export interface BlobListenerOptions {
   hostId: string;
   maxDequeueCount: number;
@@ -33,6 +45,8 @@ export interface BlobListenerOptions {
 interface WorkItem {
   blob: string;
   etag: string;
+  /** The size the listing showed, when known. */
+  size?: number;
   tries: number;
   reason: string;
 }
@@ -128,7 +142,7 @@ export class BlobTriggerListener {
         const reason = this.opts.eventGrid
           ? 'New blob detected(EventGrid)'
           : 'New blob detected(LogsAndContainerScan)';
-        this.#enqueue({ blob: b.name, etag, tries: 0, reason });
+        this.#enqueue({ blob: b.name, etag, size: b.properties.contentLength, tries: 0, reason });
       }
     } catch (err) {
       if (!hasStatus(err, 404)) throw err;
@@ -179,32 +193,65 @@ export class BlobTriggerListener {
     this.#enqueue({ blob, etag: '', tries: 0, reason: 'New blob detected(EventGrid webhook)' });
   }
 
-  async #process(item: WorkItem): Promise<void> {
+  /**
+   * Reads the version the item names (one conditional download; a HEAD only for blobs over the
+   * content limit). 'gone' when deleted, 'changed' (after re-queuing the newest) when it moved on.
+   */
+  async #read(item: WorkItem): Promise<{ props: BlobProps; content: Buffer } | 'gone' | 'changed'> {
     const client = this.data.getBlobClient(item.blob);
-    let props;
+    const limit = this.opts.maxContentBytes;
+    const pinned = !this.opts.eventGrid && item.etag !== '';
     try {
-      props = await client.getProperties();
+      if (limit > 0 && (item.size ?? 0) > limit) {
+        const props = await client.getProperties();
+        if (pinned && unquote(props.etag) !== item.etag) return await this.#changed(item);
+        return { props, content: Buffer.alloc(0) };
+      }
+      const res = await client.download(
+        0,
+        undefined,
+        pinned ? { conditions: { ifMatch: `"${item.etag}"` } } : {},
+      );
+      const body = res.readableStreamBody;
+      if (limit > 0 && (res.contentLength ?? 0) > limit) {
+        body?.resume();
+        return { props: res, content: Buffer.alloc(0) };
+      }
+      const chunks: Buffer[] = [];
+      if (body !== undefined) for await (const chunk of body) chunks.push(chunk as Buffer);
+      return { props: res, content: Buffer.concat(chunks) };
     } catch (err) {
-      if (hasStatus(err, 404)) return; // gone: nothing to do (deletes never fire)
+      if (hasStatus(err, 404)) return 'gone'; // deletes never fire
+      if (hasStatus(err, 412)) return await this.#changed(item);
       throw err;
     }
-    const current = unquote(props.etag);
-    // The Event Grid path runs whatever version is current (the host skips its ETag check there).
-    if (this.opts.eventGrid || item.etag === '') item = { ...item, etag: current };
-    if (current !== item.etag) {
-      // Changed since it was queued: skip this version and run the newest instead.
-      if (this.#seen.get(item.blob) !== current) this.#seen.set(item.blob, current);
-      if (!this.#pending.has(item.blob)) this.#enqueue({ ...item, etag: current, tries: 0 });
-      return;
+  }
+
+  /** The blob changed since it was queued: skip this version and queue the newest (newest wins). */
+  async #changed(item: WorkItem): Promise<'changed' | 'gone'> {
+    let current: string;
+    try {
+      current = unquote((await this.data.getBlobClient(item.blob).getProperties()).etag);
+    } catch (err) {
+      if (hasStatus(err, 404)) return 'gone';
+      throw err;
     }
+    if (this.#seen.get(item.blob) !== current) this.#seen.set(item.blob, current);
+    if (!this.#pending.has(item.blob)) this.#enqueue({ ...item, etag: current, tries: 0 });
+    return 'changed';
+  }
+
+  async #process(item: WorkItem): Promise<void> {
+    const read = await this.#read(item);
+    if (read === 'gone' || read === 'changed') return;
+    const { props, content } = read;
+    const done = { ...item, etag: unquote(props.etag) };
     const size = props.contentLength ?? 0;
-    const limit = this.opts.maxContentBytes;
-    const content = limit > 0 && size > limit ? Buffer.alloc(0) : await client.downloadToBuffer();
     if (content.length < size) {
       this.opts.log(
         'warning',
         'system',
-        `Blob ${this.path.container}/${item.blob} (${size} bytes) is over LOCAL_HOST_BLOB_MAX_CONTENT_BYTES (${limit}); '${this.fn.metadata.name}' gets an empty Buffer.`,
+        `Blob ${this.path.container}/${item.blob} (${size} bytes) is over LOCAL_HOST_BLOB_MAX_CONTENT_BYTES (${this.opts.maxContentBytes}); '${this.fn.metadata.name}' gets an empty Buffer.`,
       );
     }
     const params = matchBlobPath(this.path, item.blob) ?? {};
@@ -219,12 +266,13 @@ export class BlobTriggerListener {
     };
     const triggerMetadata: Record<string, TypedData> = {
       BlobTrigger: { string: `${this.path.container}/${item.blob}` },
-      Uri: { json: JSON.stringify(client.url) },
+      Uri: { json: JSON.stringify(this.data.getBlobClient(item.blob).url) },
       Properties: { json: JSON.stringify(properties) },
       Metadata: { json: JSON.stringify(props.metadata ?? {}) },
       ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, { string: v }])),
     };
     const id = randomUUID();
+    const started = Date.now();
     const name = this.fn.metadata.name;
     this.opts.log(
       'information',
@@ -240,9 +288,24 @@ export class BlobTriggerListener {
         this.opts.log(level, category, category === 'user' ? `[${name}] ${message}` : message),
       this.opts.timeoutMs,
     );
-    if (outcome.error !== undefined) return this.#failed(item, outcome.error, id);
-    this.opts.log('information', 'system', `Executed 'Functions.${name}' (Succeeded, Id=${id})`);
-    await this.#writeReceipt(item);
+    if (outcome.error !== undefined) return this.#failed(done, outcome.error, id);
+    this.opts.log(
+      'information',
+      'system',
+      `Executed 'Functions.${name}' (Succeeded, Id=${id}, Duration=${Date.now() - started}ms)`,
+    );
+    // The receipt is written in the background: the slot is free for the next blob meanwhile. If the
+    // host dies first, this version runs again after a restart (at-least-once).
+    this.#background(this.#writeReceipt(done));
+  }
+
+  #background(work: Promise<void>): void {
+    const p = work
+      .catch((err: unknown) =>
+        this.opts.log('warning', 'system', `writing a blob receipt failed: ${String(err)}`),
+      )
+      .finally(() => this.#inFlight.delete(p));
+    this.#inFlight.add(p);
   }
 
   async #failed(item: WorkItem, error: unknown, id = '-'): Promise<void> {
