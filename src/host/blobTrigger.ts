@@ -222,7 +222,7 @@ export class BlobTriggerListener {
       return { props: res, content: Buffer.concat(chunks) };
     } catch (err) {
       if (hasStatus(err, 404)) return 'gone'; // deletes never fire
-      if (hasStatus(err, 412)) return await this.#changed(item);
+      if (hasStatus(err, 412)) return this.#changed(item);
       throw err;
     }
   }
