@@ -21,6 +21,7 @@ Runs the function app in this directory the way the Azure Functions host does, o
 Options:
   --app-dir <dir>       the function app (package.json, host.json); default: the current directory
   --port <n>            HTTP port; default: local.settings.json Host.LocalHttpPort, else 7071; 0 = any free port
+  --hostname <ip>       interface to listen on; default 127.0.0.1 (0.0.0.0 for all, e.g. in a container)
   --settings <file>     local settings file, or "none"; default: <app-dir>/local.settings.json
   --enableAuth          enforce function keys (same as LOCAL_HOST_AUTH=true); off by default, like func start
   --cors <origins>      comma-separated allowed origins (overrides Host.CORS)
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     options: {
       'app-dir': { type: 'string' },
       port: { type: 'string' },
+      hostname: { type: 'string' },
       settings: { type: 'string' },
       enableAuth: { type: 'boolean' },
       cors: { type: 'string' },
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
   const host = await startLocalHost({
     appDir,
     port,
+    ...(values.hostname !== undefined && { hostname: values.hostname }),
     config,
     cors,
     log,
