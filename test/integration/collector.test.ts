@@ -227,6 +227,39 @@ describe('collector → ingest handlers → Azurite', () => {
     expect(await matches(blobs(), target, tree)).toBe(true);
   });
 
+  it('413: chunks shrink until they fit; a file that never fits is set aside and --once exits 1', async () => {
+    const tree = new RayTree();
+    const target = fresh();
+    tree.startSession(S1);
+    tree.append(S1, 'raylet.out', tree.text(100_000, 'big'));
+    tree.append(S1, 'small.log', tree.text(3_000, 'small'));
+    const limit = (bytes: number) => {
+      process.env.INGEST_MAX_BODY_BYTES = String(bytes);
+      resetConfig();
+    };
+    try {
+      limit(20_000); // below the 64 KiB chunks: 413, then 32 KiB (413), then 16 KiB fits
+      expect(await new Collector(options(tree, target), recorder()).run(new Promise(() => undefined))).toBe(
+        0,
+      );
+      expect(await matches(blobs(), target, tree)).toBe(true);
+      limit(8_000); // below the smallest chunk tried (16 KiB)
+      tree.append(S1, 'raylet.out', tree.text(30_000, 'more'));
+      const report = recorder();
+      expect(await new Collector(options(tree, target), report).run(new Promise(() => undefined))).toBe(1);
+      const aside = report.lines.find((l) => l.msg === 'file set aside');
+      expect(aside?.fields.reason).toMatch(/refused even 16384-byte chunks as too large \(413\)/);
+      expect(report.lines.find((l) => l.msg === 'done')?.fields.problems).toEqual([`${S1}/raylet.out`]);
+      // Set aside means not retried: the next run does not send it again, and still says so.
+      const next = recorder();
+      expect(await new Collector(options(tree, target), next).run(new Promise(() => undefined))).toBe(1);
+      expect(next.last?.shipped).toBe(0);
+    } finally {
+      delete process.env.INGEST_MAX_BODY_BYTES;
+      resetConfig();
+    }
+  });
+
   it('a wrong key stops --once with a clear error and exit code 1', async () => {
     const tree = new RayTree();
     const target = fresh();
