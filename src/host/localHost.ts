@@ -83,7 +83,7 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
   const { port } = server.address() as AddressInfo;
   const functions = app === undefined ? [] : describeFunctions(app);
   return {
-    url: `http://${hostname}:${port}`,
+    url: `http://${hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname}:${port}`,
     routePrefix: hostJson.routePrefix,
     functions,
     loadError,
