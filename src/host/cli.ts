@@ -72,7 +72,10 @@ async function main(): Promise<void> {
       : path.resolve(values.settings ?? path.join(appDir, 'local.settings.json'));
   const settings = applyLocalSettings(settingsFile, process.env, values.azurite === true);
   for (const note of settings.notes) log('information', 'system', note);
-  process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
+  // As Core Tools does.
+  process.env.AZURE_FUNCTIONS_ENVIRONMENT = 'Development';
+  process.env.AzureWebJobsScriptRoot = appDir;
+  process.env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
   const config = loadHostConfig(process.env);
   if (config.streamBackpressure) installProxyBackpressure();
   if (values.enableAuth === true) config.auth = true;

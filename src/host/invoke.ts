@@ -89,7 +89,15 @@ export async function invoke(
   log: InvocationLog,
   timeoutMs: number | undefined,
 ): Promise<InvocationOutcome> {
-  const coreCtx: CoreInvocationContext = { invocationId, request, metadata: fn.metadata, log };
+  const coreCtx: CoreInvocationContext = {
+    invocationId,
+    request,
+    metadata: fn.metadata,
+    log: (level, category, message) => {
+      const hooked = applyLogHooks(app, level, category, message);
+      log(hooked.level, category, hooked.message);
+    },
+  };
   const work = run(app, fn, coreCtx).catch((error: unknown): InvocationOutcome => ({ error }));
   return withTimeout(work, timeoutMs, () => ({
     error: new Error(

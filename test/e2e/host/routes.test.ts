@@ -108,6 +108,10 @@ describe('local host routing (fixture app, real HTTP)', () => {
     await eventually(() =>
       Promise.resolve(host.output().includes('user log line from headers') || undefined),
     );
+    // The app's log hook rewrote this user log line.
+    await eventually(() =>
+      Promise.resolve(host.output().includes('SHOUT: REWRITTEN BY THE LOG HOOK') || undefined),
+    );
   });
 
   it('runs appStart, preInvocation and postInvocation hooks', async () => {
