@@ -16,6 +16,8 @@ export interface FileState {
   offset: number;
   /** Base64 of the last (up to 32) acknowledged bytes, to notice a file rewritten in place. */
   tail: string;
+  /** The server has this generation (even if empty): set by its first acknowledged append. */
+  exists?: boolean;
   /** Set aside: why this file is not shipped any more. */
   aside?: string;
 }

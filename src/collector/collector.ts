@@ -11,7 +11,7 @@ import { discoverRoots, listFiles, NotRayDirError, PERSIST_COMPLETE, type LogRoo
 import type { CollectorOptions } from './options.js';
 import type { Reporter } from './progress.js';
 import { ship } from './shipper.js';
-import { planRoot, type Job, type Note } from './tracker.js';
+import { created, planRoot, type Job, type Note } from './tracker.js';
 
 /** Most passes `--once` makes while files keep changing. */
 const ONCE_MAX_CYCLES = 10;
@@ -173,16 +173,18 @@ export class Collector {
     for (const root of roots) {
       const { files, unreadable } = await listFiles(root.dir);
       let rootBehind = 0;
+      let uncreated = false;
       for (const f of files) {
         const st = this.data.files[fileKey(root.session, f.rel)];
         if (st?.aside !== undefined) continue;
         // prev-logs may be a copy (another inode) of a live file already shipped: compare sizes only.
         const sameFile = st !== undefined && (st.ino === f.ino || root.kind === 'prev');
         rootBehind += sameFile ? Math.max(0, f.size - st.offset) : f.size;
+        if (st === undefined || !created(st)) uncreated = true; // e.g. an empty file not yet created
       }
       behind += rootBehind;
-      if (root.kind !== 'prev' || root.doneDir === undefined || rootBehind > 0 || unreadable.length > 0)
-        continue;
+      const complete = rootBehind === 0 && !uncreated && unreadable.length === 0;
+      if (root.kind !== 'prev' || root.doneDir === undefined || !complete) continue;
       await this.markDone(root, root.doneDir);
     }
     return behind;

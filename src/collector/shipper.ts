@@ -6,7 +6,7 @@
 import type { ChunkResult, IngestClient } from './client.js';
 import type { FileState } from './checkpoint.js';
 import { nextTail, readAfter, tailAt } from './reader.js';
-import { restart, type Job, type Note } from './tracker.js';
+import { created, restart, type Job, type Note } from './tracker.js';
 
 /** Smallest chunk tried after the server answered 413. */
 const MIN_CHUNK = 16 * 1024;
@@ -92,7 +92,9 @@ async function shipBatch(session: string, jobs: Job[], ctx: ShipContext): Promis
 /** Reads the job's next range, or undefined when there is nothing (or the file was rewritten). */
 async function prepare(job: Job, ctx: ShipContext, length: number): Promise<Ready | undefined> {
   const st = ctx.files[job.key];
-  if (st === undefined || st.aside !== undefined || st.gen !== job.gen || length <= 0) return undefined;
+  if (st === undefined || st.aside !== undefined || st.gen !== job.gen) return undefined;
+  const create = !created(st); // an empty first append creates an empty file
+  if (length <= 0 && !create) return undefined;
   let read;
   try {
     read = await readAfter(job.path, st.offset, length, st.tail);
@@ -116,7 +118,7 @@ async function prepare(job: Job, ctx: ShipContext, length: number): Promise<Read
     });
     return undefined;
   }
-  if (read.data.length === 0) return undefined;
+  if (read.data.length === 0 && !create) return undefined;
   return { job, st, offset: st.offset, data: read.data };
 }
 
@@ -175,6 +177,7 @@ async function apply(r: Ready, res: ChunkResult, ctx: ShipContext): Promise<numb
   if (st.offset !== r.offset) return 0;
   switch (res.kind) {
     case 'ok':
+      st.exists = true;
       st.offset = r.offset + r.data.length;
       st.tail = nextTail(st.tail, r.data);
       ctx.onShipped(r.data.length);

@@ -27,6 +27,15 @@ describe('planRoot', () => {
     expect(files[`${S}/events/event_GCS.log`]).toEqual({ gen: 0, ino: 7, offset: 0, tail: '' });
   });
 
+  it('creates an empty file once (an empty append at 0), then waits for bytes', () => {
+    const files: Record<string, FileState> = {};
+    expect(plan([file('worker.err', 9, 0)], files).jobs).toMatchObject([
+      { remote: 'worker.err', from: 0, to: 0 },
+    ]);
+    files[`${S}/worker.err`] = { gen: 0, ino: 9, offset: 0, tail: '', exists: true };
+    expect(plan([file('worker.err', 9, 0)], files).jobs).toEqual([]);
+  });
+
   it('ships only the bytes past the acknowledged offset, and nothing when caught up', () => {
     const files = { [`${S}/raylet.out`]: { gen: 0, ino: 7, offset: 60, tail: 'eA==' } };
     expect(plan([file('raylet.out', 7, 100)], files).jobs).toMatchObject([{ from: 60, to: 100 }]);

@@ -39,9 +39,15 @@ export function remoteName(rel: string, gen: number): string {
   return gen === 0 ? rel : `${rel}.trunc-${gen}`;
 }
 
+/** Whether the server has this generation of the file (an empty file is created by an empty append). */
+export function created(st: FileState): boolean {
+  return st.exists === true || st.offset > 0;
+}
+
 /** Starts a new generation: what was stored stays, the file's content ships again from 0 under a new name. */
 export function restart(st: FileState, ino: number): void {
   st.gen += 1;
+  st.exists = false;
   st.ino = ino;
   st.offset = 0;
   st.tail = '';
@@ -104,7 +110,8 @@ export function planRoot(
         fields: { file: f.path, as: remoteName(f.rel, st.gen) },
       });
     }
-    if (f.size > st.offset) jobs.push(job(root, key, f, f.rel, st, false));
+    // An empty file is created on the server too (an empty append at 0), once.
+    if (f.size > st.offset || !created(st)) jobs.push(job(root, key, f, f.rel, st, false));
   }
   // A tracked file that vanished may have been renamed: finish it from its new name.
   const prefix = fileKey(root.session, '');

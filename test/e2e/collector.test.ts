@@ -63,6 +63,7 @@ async function rayLife(tree: RayTree, t: Target): Promise<void> {
     'events/event_RAYLET.log': tree.text(3_000, 'prev-events'),
   });
   tree.startSession(S1);
+  tree.append(S1, 'worker-01000000-0.err', Buffer.alloc(0)); // an empty file exists on the server too
   for (let i = 0; i < 4; i++) {
     tree.append(S1, 'raylet.out', tree.text(60_000, `raylet-${i}`));
     tree.append(S1, 'events/event_GCS.log', tree.text(2_000, `gcs-${i}`));

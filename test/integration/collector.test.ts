@@ -102,11 +102,13 @@ describe('collector → ingest handlers → Azurite', () => {
     tree.append(S1, 'raylet.out', tree.text(300_000, 'raylet'));
     tree.append(S1, 'events/event_GCS.log', tree.text(5_000, 'gcs'));
     tree.append(S1, 'worker-abc-01.err', Buffer.from([0, 1, 2, 255, 254, 10, 13]));
+    tree.append(S1, 'worker-abc-02.err', Buffer.alloc(0)); // empty files exist on the server too
     for (let i = 0; i < 40; i++)
       tree.append(S1, `workers/python-core-worker-${i}.log`, tree.text(200 + i, `w${i}`));
     tree.prevLogs(S_PREV, 'f00dcafe', {
       'raylet.out': tree.text(10_000, 'prev'),
       'events/event_RAYLET.log': tree.text(900, 'pe'),
+      'dashboard_agent.err': Buffer.alloc(0),
     });
     const report = recorder();
     expect(await new Collector(options(tree, target), report).run(new Promise(() => undefined))).toBe(0);
