@@ -34,6 +34,15 @@ describe('CheckpointStore', () => {
     expect(loaded.note).toMatch(/another endpoint/);
   });
 
+  it('names the directory and the option when it cannot write', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ckpt-')), 'a-file');
+    writeFileSync(file, '');
+    const store = new CheckpointStore(path.join(file, 'sub'));
+    await expect(store.save({ version: 1, target: 't', files: {}, done: [] })).rejects.toThrow(
+      /cannot write the checkpoint in .*a-file\/sub \(ENOTDIR\): set --checkpoint-dir/,
+    );
+  });
+
   it('keeps an unparseable checkpoint aside and starts fresh, saying so', async () => {
     const store = new CheckpointStore(dir());
     await store.save({ version: 1, target: 't', files: {}, done: [] });

@@ -101,8 +101,19 @@ export class CheckpointStore {
     await Promise.all(stale.map((n) => fs.rm(path.join(this.dir, n), { force: true })));
   }
 
-  /** Replaces the checkpoint atomically and durably. */
+  /** Replaces the checkpoint atomically and durably; a failure names the directory and the option. */
   async save(data: CheckpointData): Promise<void> {
+    try {
+      await this.write(data);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new Error(
+        `cannot write the checkpoint in ${this.dir} (${code}): set --checkpoint-dir to a writable dir`,
+      );
+    }
+  }
+
+  private async write(data: CheckpointData): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
     const tmp = `${this.file}.tmp-${process.pid}`;
     const handle = await fs.open(tmp, 'w');

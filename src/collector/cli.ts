@@ -4,7 +4,6 @@
  * `--once`, until everything is shipped) and maps the outcome to an exit code: 0 shipped, 1 failed,
  * 2 bad options or not a Ray temp dir.
  */
-import { FatalError } from './client.js';
 import { Collector } from './collector.js';
 import { NotRayDirError } from './discovery.js';
 import { helpText, parseOptions, UsageError } from './options.js';
@@ -44,7 +43,7 @@ async function main(): Promise<number> {
       report.log('error', err.message);
       return 2;
     }
-    report.log('error', err instanceof FatalError ? err.message : `unexpected failure: ${String(err)}`);
+    report.log('error', err instanceof Error ? err.message : String(err));
     return 1;
   } finally {
     report.close();
