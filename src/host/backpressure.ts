@@ -3,6 +3,7 @@
  * body chunk with `res.write()` and never waits for 'drain' (library issue #294), so a body produced
  * faster than the client reads piles up in the worker's memory — on Azure too. The local host closes
  * that gap: while an invocation's proxy response needs draining, reading the next body chunk waits.
+ * When the client disconnects, the body is cancelled rather than read to its end.
  * Set LOCAL_HOST_STREAM_BACKPRESSURE=false to see the library's own (Azure) behaviour.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -60,6 +61,11 @@ export function installProxyBackpressure(): void {
       async next() {
         const res = proxyResponses.get(id);
         if (res !== undefined && res.writableNeedDrain && !res.destroyed) await drained(res);
+        // The client went away: stop reading (and cancel) the body instead of reading it to the end.
+        if (res?.destroyed === true) {
+          await inner.return?.();
+          return { done: true, value: undefined };
+        }
         return inner.next();
       },
       return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true, value }),

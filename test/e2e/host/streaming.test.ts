@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startHost, type RunningHost } from '../../helpers/host.js';
+import { eventually } from '../../helpers/storage.js';
 import { rawRequest } from './rawHttp.js';
 
 const APP = path.join(REPO_ROOT, 'test', 'fixtures', 'routes-app');
@@ -75,6 +76,37 @@ describe('local host streams bodies with constant memory', () => {
     const { bytes, growth } = await downloadGrowth(host, SIZE_MIB);
     expect(bytes).toBe(SIZE_MIB * MiB);
     expect(growth).toBeLessThan(150 * MiB);
+  });
+});
+
+describe('a client that disconnects mid-download', () => {
+  it('stops the function reading its body instead of producing it to the end', async () => {
+    const host = await startHost({ appDir: APP });
+    try {
+      const base = new URL(host.baseUrl);
+      await new Promise<void>((resolve, reject) => {
+        const req = http.get(
+          { host: base.hostname, port: base.port, path: '/api/generate/1000', agent: false },
+          (res) => {
+            let n = 0;
+            res.on('data', (d: Buffer) => {
+              n += d.length;
+              if (n > 5 * MiB) {
+                req.destroy();
+                resolve();
+              }
+            });
+          },
+        );
+        req.on('error', (err) => (req.destroyed ? resolve() : reject(err)));
+      });
+      const stopped = await eventually(() =>
+        Promise.resolve(/generate stopped after (\d+) of 1000 MiB/.exec(host.output())?.[1]),
+      );
+      expect(Number(stopped)).toBeLessThan(1000);
+    } finally {
+      await host.stop();
+    }
   });
 });
 
