@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { storeEvents } from '../../src/core/ingest/events.js';
 import { forgetSeen } from '../../src/core/ingest/seen.js';
+import { StorageError } from '../../src/storage/errors.js';
 import { metadataBlob } from '../../src/core/layout.js';
 import { postEventsHandler } from '../../src/functions/postEvents.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
@@ -155,5 +157,38 @@ describe('Ray events (handler against Azurite)', () => {
     const store = useFreshApp();
     expect((await post([])).body).toEqual({ accepted: 0, duplicates: 0, rejected: 0, errors: [] });
     expect(await allBlobs(store)).toEqual([]);
+  });
+
+  it('loses nothing when the process fails between storing events and recording their ids', async () => {
+    const store = useFreshApp();
+    const target = {
+      namespace: 'default',
+      cluster: 'raycluster-kuberay',
+      clusterId: 'default',
+      node: 'head-1',
+    };
+    // Storage fails for the seen log only: the event files are written, their ids never recorded.
+    const failing = new Proxy(store, {
+      get(t, prop, receiver) {
+        if (prop === 'appendAt' || prop === 'createAppendBlob')
+          return (name: string) =>
+            name.startsWith('index/')
+              ? Promise.reject(new StorageError('unavailable', 'storage went away', 5))
+              : Promise.reject(new Error(`unexpected write to ${name}`));
+        return Reflect.get(t, prop, receiver) as unknown;
+      },
+    });
+    const events = Array.from({ length: 10 }, () => rayEvent());
+    await expect(storeEvents(failing, target, events, 45_000)).rejects.toThrow('storage went away');
+    expect(await storedEvents(store)).toHaveLength(10);
+    // A new process gets the resend: the events are stored again (the query side dedupes), none lost.
+    forgetSeen();
+    const resend = await storeEvents(store, target, events, 45_000);
+    expect(resend).toMatchObject({ accepted: 10, duplicates: 0 });
+    const ids = (await storedEvents(store)).map((e) => e.event.eventId);
+    expect(new Set(ids)).toEqual(new Set(events.map((e) => e.eventId)));
+    // Once recorded, a further resend adds nothing.
+    forgetSeen();
+    expect(await storeEvents(store, target, events, 45_000)).toMatchObject({ accepted: 0, duplicates: 10 });
   });
 });
