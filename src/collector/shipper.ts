@@ -136,7 +136,8 @@ async function sendBatch(session: string, batch: Ready[], ctx: ShipContext): Pro
     else shipped += await apply(r, res, ctx);
   }
   await ctx.save();
-  for (const r of retryAlone) shipped += await shipLarge(r.job, ctx, Math.max(MIN_CHUNK, r.data.length / 2));
+  for (const r of retryAlone)
+    shipped += await shipLarge(r.job, ctx, Math.max(MIN_CHUNK, Math.floor(r.data.length / 2)));
   return shipped;
 }
 
@@ -184,7 +185,10 @@ async function apply(r: Ready, res: ChunkResult, ctx: ShipContext): Promise<numb
       return r.data.length;
     case 'gap': {
       // The server holds less than we thought (e.g. a lost blob): resume from where it stands.
-      const tail = res.expectedOffset < r.offset ? await tailAt(job.path, res.expectedOffset) : undefined;
+      const tail =
+        res.expectedOffset < r.offset
+          ? await tailAt(job.path, res.expectedOffset).catch(() => undefined)
+          : undefined;
       if (tail === undefined)
         st.aside = `server expects offset ${res.expectedOffset}, beyond what can be re-read`;
       else {
