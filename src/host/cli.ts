@@ -36,9 +36,9 @@ const VERBOSE = process.env.LOCAL_HOST_VERBOSE === 'true';
 
 function log(level: LogLevel, _category: LogCategory, message: string): void {
   if ((level === 'debug' || level === 'trace' || level === 'none') && !VERBOSE) return;
-  const line = `[${new Date().toISOString()}] ${message}\n`;
-  if (level === 'warning' || level === 'error' || level === 'critical') process.stderr.write(line);
-  else process.stdout.write(line);
+  // One stream, as func prints, so lines keep their order (warnings before "Host listening on").
+  const tag = level === 'warning' ? 'warning: ' : level === 'error' || level === 'critical' ? 'error: ' : '';
+  process.stdout.write(`[${new Date().toISOString()}] ${tag}${message}\n`);
 }
 
 async function main(): Promise<void> {

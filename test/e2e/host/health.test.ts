@@ -16,6 +16,11 @@ describe('local host running the real app', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  it('loads every function of the app: no shadowed route, no disabled trigger, no load error', () => {
+    // Printed before "Host listening on", on the same stream.
+    expect(host.output()).not.toMatch(/is shadowed by|is disabled|unable to load|warning:|error:/);
+  });
+
   it('answers an unknown route and a wrong method with 404', async () => {
     expect((await fetch(`${host.baseUrl}/api/v1/nope`)).status).toBe(404);
     expect((await fetch(`${host.baseUrl}/api/v1/health`, { method: 'DELETE' })).status).toBe(404);
