@@ -9,12 +9,19 @@ import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite } from '../src/host/azurite.js';
 import { median, type BenchContext, type Result, type Scenario } from './harness.js';
+import { collectorScenarios } from './scenarios/collector.js';
 import { indexScenarios } from './scenarios/index.js';
 import { ingestScenarios } from './scenarios/ingest.js';
 import { queryScenarios } from './scenarios/query.js';
 import { storageScenarios } from './scenarios/storage.js';
 
-const scenarios: Scenario[] = [...storageScenarios, ...ingestScenarios, ...indexScenarios, ...queryScenarios];
+const scenarios: Scenario[] = [
+  ...storageScenarios,
+  ...ingestScenarios,
+  ...indexScenarios,
+  ...queryScenarios,
+  ...collectorScenarios,
+];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
