@@ -4,8 +4,10 @@
 export const MAX_PIECE = 4 * 1024 * 1024;
 
 /**
- * Yields the bytes of `source` in pieces of exactly `size` bytes (the last may be shorter). Holds at
- * most about one piece in memory; a source error surfaces before the piece it interrupted is yielded.
+ * Yields the bytes of `source` in pieces of exactly `size` bytes (the last may be shorter). A source
+ * error surfaces before the piece it interrupted is yielded. Full pieces share one buffer, so memory
+ * stays at about one piece however long the stream: a yielded piece is valid only until the next
+ * one is requested (copy it to keep it).
  */
 export async function* pieces(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -13,13 +15,21 @@ export async function* pieces(
 ): AsyncGenerator<Buffer> {
   let held: Buffer[] = [];
   let total = 0;
+  let full: Buffer | undefined;
   for await (const chunk of source) {
     let rest = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     while (total + rest.byteLength >= size) {
       const take = size - total;
       held.push(rest.subarray(0, take));
       rest = rest.subarray(take);
-      yield held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held, size);
+      if (held.length === 1 && full === undefined) {
+        yield held[0] as Buffer;
+      } else {
+        full ??= Buffer.allocUnsafe(size);
+        let at = 0;
+        for (const h of held) at += h.copy(full, at);
+        yield full;
+      }
       held = [];
       total = 0;
     }
