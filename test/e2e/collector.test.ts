@@ -8,6 +8,7 @@
 import { chmodSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterLogPrefix, SEGMENT_MARK } from '../../src/core/layout.js';
 import { freePort } from '../../src/host/azurite.js';
 import { startHost, type RunningHost } from '../helpers/host.js';
 import { azuriteService, eventually } from '../helpers/storage.js';
@@ -26,7 +27,8 @@ let host: RunningHost;
 const NODE_ID = 'f00dcafe0123456789abcdef0123456789abcdef0123456789abcdef';
 
 beforeAll(async () => {
-  host = await startHost({ auth: true });
+  // Few blocks per blob, so shipped files span several segments (`%seg-00000n`) as big logs do.
+  host = await startHost({ auth: true, env: { LOG_SEGMENT_MAX_BLOCKS: '6' } });
 });
 
 afterAll(async () => {
@@ -101,6 +103,12 @@ describe('collector CLI → local host → Azurite (e2e)', () => {
     }
     expect(await run.exited).toBe(0);
     expect(await matches(blobs(), t, tree)).toBe(true);
+    // Some files span several segments, and still read back whole (above).
+    const segments: string[] = [];
+    for await (const b of blobs().listBlobsFlat({ prefix: clusterLogPrefix(t.cluster, t.clusterId) })) {
+      if (b.name.includes(SEGMENT_MARK)) segments.push(b.name);
+    }
+    expect(segments.length).toBeGreaterThan(0);
     // prev-logs were shipped, then moved aside like upstream does.
     expect(existsSync(path.join(tree.dir, 'prev-logs', S_PREV, NODE_ID))).toBe(false);
     expect(
