@@ -62,6 +62,22 @@ describe('log append rules (handler against Azurite)', () => {
     expect((await readLog(store))?.toString()).toBe('0123456789');
   });
 
+  it("reports the true length when another process appended behind this one's back", async () => {
+    const store = useFreshApp();
+    await put({ offset: 0, body: '0123456789' });
+    // Another instance appends: this process's cached length (10) is now stale.
+    const blob = logBlob(ref, 'head-1', 'raylet.out');
+    expect((await store.appendAt(blob, 10, Buffer.from('abcdefghij'))).ok).toBe(true);
+    const dup = await put({ offset: 2, body: '234' });
+    expect(dup).toMatchObject({ status: 200, body: { status: 'duplicate', nextOffset: 20 } });
+    const conflict = await put({ offset: 5, body: '5X' });
+    expect(conflict).toMatchObject({ status: 409, body: { error: 'offset_conflict', expectedOffset: 20 } });
+    expect(conflict.headers['next-offset']).toBe('20');
+    const stale = await put({ offset: 10, body: 'abcdefghijKLM' });
+    expect(stale).toMatchObject({ status: 200, body: { status: 'appended', nextOffset: 23 } });
+    expect((await readLog(store))?.toString()).toBe('0123456789abcdefghijKLM');
+  });
+
   it('leaves no blob behind when a request on a new file is rejected', async () => {
     const store = useFreshApp();
     const r = await put({ offset: 5, body: 'abc' });

@@ -68,7 +68,10 @@ async function placePiece(store: BlobStore, file: SegmentedFile, c: Cursor, pos:
     }
     if (at < stored && c.tail !== null) {
       const n = Math.min(stored - at, rest.byteLength);
-      if (!(await storedEquals(store, file, c.tail, at, rest.subarray(0, n)))) throw conflict(at, stored);
+      if (!(await storedEquals(store, file, c.tail, at, rest.subarray(0, n)))) {
+        c.tail = await locate(store, file, c.tail); // report the true length, not a cached one
+        throw conflict(at, fileLength(c.tail));
+      }
       at += n;
       rest = rest.subarray(n);
       continue;
