@@ -10,6 +10,8 @@ import http from 'node:http';
 import path from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import { logBlob } from '../../src/core/layout.js';
+import { findLogFile, streamFileRange } from '../../src/core/query/logFile.js';
+import { AzureBlobStore } from '../../src/storage/azureBlobStore.js';
 import { pool, timed, type BenchContext, type Scenario } from '../harness.js';
 
 const MiB = 1024 * 1024;
@@ -285,4 +287,52 @@ const listingScenario: Scenario = {
   },
 };
 
-export const queryScenarios: Scenario[] = [tailScenario, listingScenario, readScenario];
+/**
+ * The same read without the HTTP hops: the file stream the read route hands to the Functions library
+ * (segment lookup, ranged storage reads, chunking), drained in process. It separates this app's cost
+ * from the cost of the host's two HTTP hops (the library's stream proxy and the host's forward).
+ */
+const readInProcessScenario: Scenario = {
+  name: 'query 256 MiB full read (in process, no HTTP)',
+  unit: 'MiB/s',
+  better: 'higher',
+  ours: 'findLogFile + streamFileRange, drained',
+  baseline: 'raw SDK download, streamed',
+  target: '≥ 0.8×',
+  rounds: 3,
+  async setup(ctx) {
+    const name = ctx.container('qreadin');
+    const container = ctx.service.getContainerClient(name);
+    await container.create();
+    const blob = logBlob(REF, 'head-1', 'raylet.out');
+    ctx.log('  writing a 256 MiB log…');
+    await seedLog(container, blob, 256 * MiB);
+    return { store: new AzureBlobStore(ctx.service, name), container, blob };
+  },
+  async round(_ctx, state) {
+    const s = state as { store: AzureBlobStore; container: ContainerClient; blob: string };
+    let bytes = 0;
+    const ms = await timed(async () => {
+      const file = await findLogFile(s.store, REF, 'head-1', 'raylet.out');
+      if (file === null) throw new Error('the log is missing');
+      for await (const c of streamFileRange(s.store, file, 0, file.size)) bytes += (c as Buffer).length;
+    });
+    let raw = 0;
+    const baseMs = await timed(async () => {
+      const r = await s.container.getBlobClient(s.blob).download();
+      for await (const c of r.readableStreamBody ?? []) raw += (c as Buffer).length;
+    });
+    if (bytes !== 256 * MiB || raw !== bytes) throw new Error(`read ${bytes} / ${raw} bytes`);
+    return { ours: bytes / MiB / (ms / 1000), baseline: raw / MiB / (baseMs / 1000) };
+  },
+  async teardown(_ctx, state) {
+    await (state as { container: ContainerClient }).container.delete();
+  },
+};
+
+export const queryScenarios: Scenario[] = [
+  tailScenario,
+  listingScenario,
+  readScenario,
+  readInProcessScenario,
+];
