@@ -307,18 +307,16 @@ describe('events and batches over HTTP', () => {
     expect((stored.json().events as unknown[]).length).toBeGreaterThanOrEqual(97);
   });
 
-  it('loses nothing with 50 concurrent batches and answers each well within 3 s', async () => {
+  // Reply time against Ray's 3 s timeout is measured by `npm run bench` (p99), not asserted here.
+  it('loses nothing with 50 concurrent batches', async () => {
     const batches = Array.from({ length: 50 }, () => Array.from({ length: 20 }, () => rayEvent()));
     const replies = await Promise.all(
-      batches.map(async (b) => {
-        const t = Date.now();
-        const r = await postJson(`${eventsPath.replace('head-1', 'worker-9')}`, JSON.stringify(b));
-        return { r, ms: Date.now() - t };
-      }),
+      batches.map(async (b) => ({
+        r: await postJson(`${eventsPath.replace('head-1', 'worker-9')}`, JSON.stringify(b)),
+      })),
     );
     expect(replies.every(({ r }) => r.status === 200)).toBe(true);
     expect(replies.reduce((n, { r }) => n + Number(r.json().accepted), 0)).toBe(1000);
-    expect(Math.max(...replies.map(({ ms }) => ms))).toBeLessThan(3000);
     const files = await blobNames(`log/${CLUSTER}_${NS}/${SESSION}/node_events/worker-9-`);
     let count = 0;
     for (const f of files) {
