@@ -17,29 +17,15 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawnHost, type SpawnedHost } from '../../src/host/spawn.js';
+import { benchHost, type BenchHost } from '../host.js';
 import { timed, type BenchContext, type Scenario } from '../harness.js';
 
 const MiB = 1024 * 1024;
 const SESSION = 'session_2026-11-27_10-00-00_000001_1';
 
-interface Host {
-  spawned: SpawnedHost;
-  container: string;
-}
+type Host = BenchHost;
 
-async function startHost(ctx: BenchContext): Promise<Host> {
-  const container = ctx.container('collector');
-  const cs = ctx.connectionString;
-  const env = {
-    ...process.env,
-    AZURE_STORAGE_CONNECTION_STRING: cs,
-    HistoryStorage: cs,
-    AzureWebJobsStorage: cs,
-    AZURE_STORAGE_CONTAINER: container,
-  };
-  return { spawned: await spawnHost({ env, startTimeoutMs: 60_000 }), container };
-}
+const startHost = (ctx: BenchContext): Promise<Host> => benchHost(ctx, { tag: 'collector' });
 
 /** A Ray temp dir with log-like files of the given sizes; returns its path. */
 function rayDir(sizes: number[]): string {
@@ -62,7 +48,7 @@ async function runOnce(host: Host, dir: string, cluster: string): Promise<{ ms: 
   const cli = path.join(process.cwd(), 'dist', 'src', 'collector', 'cli.js');
   const env = {
     PATH: process.env.PATH ?? '',
-    RAY_HISTORY_ENDPOINT: host.spawned.baseUrl,
+    RAY_HISTORY_ENDPOINT: host.baseUrl,
     RAY_HISTORY_NAMESPACE: 'default',
     RAY_HISTORY_CLUSTER: cluster,
     RAY_HISTORY_NODE: 'bench-pod',
@@ -126,7 +112,7 @@ export const collectorScenarios: Scenario[] = [
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    teardown: (_ctx, state) => (state as Host).spawned.stop(),
+    teardown: (_ctx, state) => (state as Host).stop(),
   },
   {
     name: 'collector peak RSS: a 32 MiB file vs a 2 MiB file',
@@ -150,6 +136,6 @@ export const collectorScenarios: Scenario[] = [
         rmSync(small, { recursive: true, force: true });
       }
     },
-    teardown: (_ctx, state) => (state as Host).spawned.stop(),
+    teardown: (_ctx, state) => (state as Host).stop(),
   },
 ];

@@ -3,31 +3,15 @@
  * 2xx to the session appearing in GET /api/clusters, against the same time for upstream's way (the
  * session appearing in a flat listing of `metadir/`, which ingest writes before it answers).
  */
-import { spawnHost, type SpawnedHost } from '../../src/host/spawn.js';
+import { benchHost, type BenchHost } from '../host.js';
 import type { BenchContext, Scenario } from '../harness.js';
 
 const SAMPLES = 20;
 const POLL_MS = 25;
 
-interface Host {
-  baseUrl: string;
-  container: string;
-  spawned: SpawnedHost;
-}
+type Host = BenchHost;
 
-async function startHost(ctx: BenchContext): Promise<Host> {
-  const container = ctx.container('ixfresh');
-  const cs = ctx.connectionString;
-  const env = {
-    ...process.env,
-    AZURE_STORAGE_CONNECTION_STRING: cs,
-    HistoryStorage: cs,
-    AzureWebJobsStorage: cs,
-    AZURE_STORAGE_CONTAINER: container,
-  };
-  const spawned = await spawnHost({ env, startTimeoutMs: 60_000 });
-  return { baseUrl: spawned.baseUrl, container, spawned };
-}
+const startHost = (ctx: BenchContext): Promise<Host> => benchHost(ctx, { tag: 'ixfresh' });
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<number> {
   const started = performance.now();
@@ -92,7 +76,7 @@ function freshness(p: number): Scenario {
       return { ours: percentile(ours, p), baseline: percentile(upstream, p) };
     },
     async teardown(_ctx, state) {
-      await (state as Host).spawned.stop();
+      await (state as Host).stop();
     },
   };
 }

@@ -4,9 +4,8 @@
  * at once, and the p99 reply time of 50 concurrent Ray event batches of 1,000 events vs 50 concurrent
  * raw uploads of the same JSON.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
+import { benchHost, type BenchHost } from '../host.js';
 import { timed, type BenchContext, type Scenario } from '../harness.js';
 import { rawSdkAppend } from './storage.js';
 
@@ -14,49 +13,10 @@ const MiB = 1024 * 1024;
 const SESSION = 'session_2026-01-27_10-52-59_373533_1';
 const FILES = 4;
 
-interface Host {
-  baseUrl: string;
-  child: ChildProcess;
-  container: string;
-}
+type Host = BenchHost;
 
-async function startHost(ctx: BenchContext): Promise<Host> {
-  const cs = ctx.connectionString;
-  const container = ctx.container('ingest');
-  const env = {
-    ...process.env,
-    AZURE_STORAGE_CONNECTION_STRING: cs,
-    HistoryStorage: cs,
-    AzureWebJobsStorage: cs,
-    AZURE_STORAGE_CONTAINER: container,
-  };
-  const cli = path.join(process.cwd(), 'dist', 'src', 'host', 'cli.js');
-  const args = [cli, '--app-dir', process.cwd(), '--port', '0', '--settings', 'none'];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${out}`)), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /Host listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`host exited (${code}):\n${out}`)));
-  });
-  await ctx.service.getContainerClient(container).createIfNotExists();
-  return { baseUrl, child, container };
-}
-
-async function stopHost(host: Host): Promise<void> {
-  if (host.child.exitCode !== null) return;
-  const exited = new Promise((r) => host.child.once('exit', r));
-  host.child.kill('SIGTERM');
-  await exited;
-}
+const startHost = (ctx: BenchContext): Promise<Host> => benchHost(ctx, { tag: 'ingest' });
+const stopHost = (host: Host): Promise<void> => host.stop();
 
 /** Appends `total` bytes to one file over HTTP in `chunk`-sized requests. */
 async function httpAppend(host: Host, file: string, chunk: number, total: number): Promise<void> {

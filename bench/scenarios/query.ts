@@ -4,25 +4,20 @@
  * way), a 1,000-entry listing page vs one raw SDK listing page, and a 256 MiB read vs a raw download.
  * The host's peak RSS growth while it serves is sampled from /proc and reported.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import { logBlob } from '../../src/core/layout.js';
 import { findLogFile, streamFileRange } from '../../src/core/query/logFile.js';
 import { AzureBlobStore } from '../../src/storage/azureBlobStore.js';
+import { benchHost, type BenchHost } from '../host.js';
 import { pool, timed, type BenchContext, type Scenario } from '../harness.js';
 
 const MiB = 1024 * 1024;
 const REF = { cluster: 'bench', clusterId: 'default', session: 'session_2026-01-27_10-52-59_373533_1' };
 const SESSION_URL = `/api/v1/clusters/default/bench/sessions/${REF.session}`;
 
-interface Host {
-  baseUrl: string;
-  child: ChildProcess;
-  output: () => string;
-}
+type Host = BenchHost;
 
 /**
  * Waits until the host's blob trigger (the indexer) has run `count` times, so that its work on the
@@ -41,41 +36,8 @@ async function triggersDone(ctx: BenchContext, host: Host, count: number): Promi
   }
 }
 
-async function startHost(ctx: BenchContext, container: string): Promise<Host> {
-  const cs = ctx.connectionString;
-  const env = {
-    ...process.env,
-    AZURE_STORAGE_CONNECTION_STRING: cs,
-    HistoryStorage: cs,
-    AzureWebJobsStorage: cs,
-    AZURE_STORAGE_CONTAINER: container,
-  };
-  const cli = path.join(process.cwd(), 'dist', 'src', 'host', 'cli.js');
-  const args = [cli, '--app-dir', process.cwd(), '--port', '0', '--settings', 'none'];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${out}`)), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /Host listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`host exited (${code}):\n${out}`)));
-  });
-  return { baseUrl, child, output: () => out };
-}
-
-async function stopHost(host: Host): Promise<void> {
-  if (host.child.exitCode !== null) return;
-  const exited = new Promise((r) => host.child.once('exit', r));
-  host.child.kill('SIGTERM');
-  await exited;
-}
+const startHost = (ctx: BenchContext, container: string): Promise<Host> => benchHost(ctx, { container });
+const stopHost = (host: Host): Promise<void> => host.stop();
 
 /** Resident set size of a process, in MiB (Linux). */
 function rssMiB(pid: number): number {
@@ -190,7 +152,7 @@ const tailScenario: Scenario = {
     const s = state as BigLog;
     let got: Buffer = Buffer.alloc(0);
     let ms = 0;
-    const growth = await peakRssGrowth(s.host.child.pid ?? 0, async () => {
+    const growth = await peakRssGrowth(s.host.pid, async () => {
       ms = await timed(async () => {
         const r = await drain(s.host.baseUrl, `${SESSION_URL}/logs/head-1/raylet.out?tail=1000`);
         if (r.status !== 200) throw new Error(`tail answered ${r.status}`);
@@ -221,7 +183,7 @@ const readScenario: Scenario = {
     const s = state as BigLog;
     let bytes = 0;
     let ms = 0;
-    const growth = await peakRssGrowth(s.host.child.pid ?? 0, async () => {
+    const growth = await peakRssGrowth(s.host.pid, async () => {
       ms = await timed(async () => {
         const r = await drain(s.host.baseUrl, `${SESSION_URL}/logs/head-1/raylet.out`);
         if (r.status !== 200) throw new Error(`read answered ${r.status}`);

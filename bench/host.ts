@@ -1,0 +1,26 @@
+/** The local host for bench scenarios: the compiled app against the bench's Azurite, in its own container. */
+import { spawnHost, type SpawnedHost } from '../src/host/spawn.js';
+import type { BenchContext } from './harness.js';
+
+export interface BenchHost extends SpawnedHost {
+  /** The data container the app writes to (AZURE_STORAGE_CONTAINER). */
+  container: string;
+}
+
+/** Starts the host on a free port; `container` defaults to a fresh one named after `tag`. */
+export async function benchHost(
+  ctx: BenchContext,
+  opts: { tag?: string; container?: string; env?: Record<string, string> } = {},
+): Promise<BenchHost> {
+  const container = opts.container ?? ctx.container(opts.tag ?? 'host');
+  const cs = ctx.connectionString;
+  const env = {
+    ...process.env,
+    AZURE_STORAGE_CONNECTION_STRING: cs,
+    HistoryStorage: cs,
+    AzureWebJobsStorage: cs,
+    AZURE_STORAGE_CONTAINER: container,
+    ...opts.env,
+  };
+  return { ...(await spawnHost({ env, startTimeoutMs: 60_000 })), container };
+}
