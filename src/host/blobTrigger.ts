@@ -38,6 +38,11 @@ export interface BlobListenerOptions {
   eventGrid: boolean;
   /** Blobs larger than this are delivered as an empty Buffer (0 = no limit). */
   maxContentBytes: number;
+  /**
+   * A deferred (SDK-type) binding: the function gets ModelBindingData naming the blob, and the host
+   * never reads the content, as the Functions host does for `supportsDeferredBinding`.
+   */
+  deferred?: { connection: string };
   slots: Semaphore;
   log: (level: LogLevel, category: LogCategory, message: string) => void;
 }
@@ -202,7 +207,7 @@ export class BlobTriggerListener {
     const limit = this.opts.maxContentBytes;
     const pinned = !this.opts.eventGrid && item.etag !== '';
     try {
-      if (limit > 0 && (item.size ?? 0) > limit) {
+      if (this.opts.deferred !== undefined || (limit > 0 && (item.size ?? 0) > limit)) {
         const props = await client.getProperties();
         if (pinned && unquote(props.etag) !== item.etag) return await this.#changed(item);
         return { props, content: Buffer.alloc(0) };
@@ -227,6 +232,24 @@ export class BlobTriggerListener {
     }
   }
 
+  /** The trigger's input: the bytes, or for a deferred binding a reference the app's factory resolves. */
+  #inputData(blob: string, content: Buffer): TypedData {
+    if (this.opts.deferred === undefined) return { bytes: new Uint8Array(content) };
+    const reference = {
+      Connection: this.opts.deferred.connection,
+      ContainerName: this.path.container,
+      BlobName: blob,
+    };
+    return {
+      modelBindingData: {
+        version: '1.0',
+        source: 'AzureStorageBlobs',
+        contentType: 'application/json',
+        content: Buffer.from(JSON.stringify(reference)),
+      },
+    };
+  }
+
   /** The blob changed since it was queued: skip this version and queue the newest (newest wins). */
   async #changed(item: WorkItem): Promise<'changed' | 'gone'> {
     let current: string;
@@ -247,7 +270,7 @@ export class BlobTriggerListener {
     const { props, content } = read;
     const done = { ...item, etag: unquote(props.etag) };
     const size = props.contentLength ?? 0;
-    if (content.length < size) {
+    if (this.opts.deferred === undefined && content.length < size) {
       this.opts.log(
         'warning',
         'system',
@@ -283,7 +306,7 @@ export class BlobTriggerListener {
       this.app,
       this.fn,
       id,
-      { inputData: [{ name: this.bindingName, data: { bytes: new Uint8Array(content) } }], triggerMetadata },
+      { inputData: [{ name: this.bindingName, data: this.#inputData(item.blob, content) }], triggerMetadata },
       (level, category, message) =>
         this.opts.log(level, category, category === 'user' ? `[${name}] ${message}` : message),
       this.opts.timeoutMs,

@@ -28,6 +28,8 @@ export interface TypedData {
   json?: string;
   bytes?: Uint8Array;
   http?: Record<string, unknown>;
+  /** A reference the worker turns into an SDK client (deferred, SDK-type bindings). */
+  modelBindingData?: { version: string; source: string; contentType: string; content: Uint8Array };
 }
 
 export interface CoreInvocationRequest {

@@ -29,12 +29,19 @@ function listenerFor(
   const conn = resolveConnection(typeof binding.connection === 'string' ? binding.connection : '');
   const data = clientForConnection(conn).getContainerClient(path.container);
   const eventGrid = typeof binding.source === 'string' && binding.source.toLowerCase() === 'eventgrid';
+  // `sdkBinding: true` in the app: the library flags the binding, and the host then sends a
+  // reference to the blob (ModelBindingData) instead of reading its content.
+  const properties = binding.properties as Record<string, unknown> | undefined;
+  const deferred = properties?.supportsDeferredBinding === 'true';
   return new BlobTriggerListener(app, fn, bindingName, path, data, hostStorage(), {
     hostId: opts.config.hostId,
     maxDequeueCount: opts.maxDequeueCount,
     pollMs: opts.config.blobPollMs,
     timeoutMs: opts.timeoutMs,
     eventGrid,
+    ...(deferred && {
+      deferred: { connection: typeof binding.connection === 'string' ? binding.connection : '' },
+    }),
     maxContentBytes: opts.config.blobMaxContentBytes,
     slots,
     log: opts.log,

@@ -20,12 +20,14 @@ interface Invocation {
   name?: string;
   metadata?: { [k: string]: string };
   contentLength?: number;
+  arg?: unknown;
 }
 
 describe('blob trigger, polling source (fixture app through the local host)', () => {
   const watch = uniqueContainer('watch');
   const fail = uniqueContainer('fail');
   const results = uniqueContainer('results');
+  const ref = uniqueContainer('ref');
   const hostId = `h${Date.now().toString(36)}`;
   const service = azuriteService();
   const env = {
@@ -33,6 +35,7 @@ describe('blob trigger, polling source (fixture app through the local host)', ()
     WATCH_CONTAINER: watch,
     FAIL_CONTAINER: fail,
     RESULTS_CONTAINER: results,
+    REF_CONTAINER: ref,
     LOCAL_HOST_BLOB_POLL_MS: '100',
     LOCAL_HOST_BLOB_CONCURRENCY: '1',
     LOCAL_HOST_ID: hostId,
@@ -102,6 +105,25 @@ describe('blob trigger, polling source (fixture app through the local host)', ()
     await put(watch, 'big/large.bin', 'z'.repeat(2000));
     const [r] = await waitForRecords(`${watch}/big/large.bin`, 1);
     expect(r).toMatchObject({ content: '', isBuffer: true, name: 'large.bin', contentLength: 2000 });
+  });
+
+  it('passes a reference, not the content, to a deferred (sdkBinding) trigger, whatever its size', async () => {
+    await put(ref, 'huge.log', 'z'.repeat(5000));
+    const r = await eventually(
+      async () => (await records('reference')).find((x) => x.name === 'huge.log'),
+      20_000,
+      'the reference invocation',
+    );
+    expect(r).toMatchObject({
+      isBuffer: false,
+      contentLength: 5000,
+      arg: {
+        source: 'AzureStorageBlobs',
+        reference: { Connection: 'DataStorage', ContainerName: ref, BlobName: 'huge.log' },
+      },
+    });
+    // The content limit never applied: nothing was downloaded to be cut.
+    expect(host?.output()).not.toMatch(/huge\.log \(5000 bytes\) is over LOCAL_HOST_BLOB_MAX_CONTENT_BYTES/);
   });
 
   it('fires again on update, with the new content', async () => {
