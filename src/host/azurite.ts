@@ -72,12 +72,24 @@ export function azuriteConnectionString(blobPort: number, queuePort: number): st
   );
 }
 
+/**
+ * Loaded into each Azurite process: it exits once its parent is gone, so an Azurite started for a
+ * test run, a bench or `npm start` never outlives a parent that was killed without cleaning up.
+ */
+const ORPHAN_WATCHDOG =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    'const parent = process.ppid; setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();',
+  );
+
 function binary(name: string): string {
   return path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', name);
 }
 
 function launch(service: 'blob' | 'queue', port: number, opts: AzuriteOptions): ChildProcess {
   const args = [
+    '--import',
+    ORPHAN_WATCHDOG,
     binary(service === 'blob' ? 'blob/main.js' : 'queue/main.js'),
     `--${service}Host`,
     '127.0.0.1',
