@@ -50,7 +50,11 @@ describe('indexer with the Event Grid source (once per append blob)', () => {
     expect(rows.filter((r) => r.sessionName === S)).toHaveLength(1);
     // The session can show up through its metadata.json before a.log itself was indexed: wait for the
     // file, so that its first sighting is known to be at 6 bytes, before any append.
-    await eventually(async () => ((await session())?.files === 1 ? true : undefined), 15_000, 'a.log indexed');
+    await eventually(
+      async () => ((await session())?.files === 1 ? true : undefined),
+      15_000,
+      'a.log indexed',
+    );
 
     for (let i = 1; i <= 5; i++) await put(`${BASE}/a.log?offset=${6 * i}`, 'again\n');
     await put(`${BASE}/b.log?offset=0`, 'bee\n');

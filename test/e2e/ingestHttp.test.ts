@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../helpers/host.js';
 import { azuriteService } from '../helpers/storage.js';
-import { request, type Reply } from './queryClient.js';
+import { request, type Reply } from '../helpers/http.js';
 
 const NS = 'default';
 const CLUSTER = 'raycluster-kuberay';
@@ -239,7 +239,20 @@ describe('bad input over HTTP', () => {
     expect(missing.status).toBe(400);
     expect((await put('bad2.log', 0, 'x', { 'Content-Type': 'image/png' })).status).toBe(415);
     expect((await put('bad2.log', 0, 'x', { 'Content-Encoding': 'br' })).status).toBe(415);
-    const big = await put('bad2.log', 0, Buffer.alloc(LIMIT + 1));
+    // A declared Content-Length over the limit is refused before the body is read: send only its first
+    // bytes and hold the rest, so the answer cannot race a connection reset while the client still writes.
+    const held = new Readable({ read() {} });
+    held.push(Buffer.alloc(64 * 1024));
+    const big = await request(host.baseUrl, `${logPath('bad2.log')}?offset=0`, {
+      method: 'PUT',
+      body: held,
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(LIMIT + 1),
+        'x-functions-key': KEY,
+      },
+    });
+    held.destroy();
     expect(big.status).toBe(413);
     // Without Content-Length (chunked), the limit is found while streaming; the host stays usable.
     const chunk = Buffer.alloc(1024 * 1024, 'z');

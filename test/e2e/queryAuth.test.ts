@@ -1,7 +1,7 @@
 /** QUERY_AUTH_LEVEL over real HTTP with the host enforcing keys: anonymous by default, `function` on demand. */
 import { describe, expect, it } from 'vitest';
 import { startHost } from '../helpers/host.js';
-import { request } from './queryClient.js';
+import { request } from '../helpers/http.js';
 
 const FILES =
   '/api/v1/clusters/default/raycluster-kuberay/sessions/session_2026-01-27_10-52-59_373533_1/files';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../helpers/host.js';
 import { azuriteService } from '../helpers/storage.js';
-import { request, type Reply } from './queryClient.js';
+import { request, type Reply } from '../helpers/http.js';
 
 const NS = 'default';
 const CLUSTER = 'raycluster-kuberay';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/core/openapi.js';
 import { listFunctions, startHost, type RunningHost } from '../helpers/host.js';
-import { request } from './queryClient.js';
+import { request } from '../helpers/http.js';
 
 type Paths = Record<
   string,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startHost, type RunningHost } from '../../helpers/host.js';
 import { eventually } from '../../helpers/storage.js';
-import { rawRequest } from './rawHttp.js';
+import { request as rawRequest } from '../../helpers/http.js';
 
 const fixture = (name: string) => path.join(REPO_ROOT, 'test', 'fixtures', name);
 
@@ -27,7 +27,7 @@ describe('local host in buffered (non-streaming) mode', () => {
     expect(r.status).toBe(201);
     expect(r.headers['x-echo']).toBe('yes');
     expect(r.headers['set-cookie']?.[0]).toMatch(/^c=v; Path=\/; Max-Age=60; SameSite=Strict$/);
-    expect(JSON.parse(r.body)).toEqual({
+    expect(JSON.parse(r.text)).toEqual({
       params: { name: 'n1', rest: 'a/b c' },
       query: { x: '1,2' },
       body: 'hello body',
@@ -37,7 +37,7 @@ describe('local host in buffered (non-streaming) mode', () => {
 
   it('answers 204 for an undefined result, 500 for a throw, 413 over the limit', async () => {
     expect((await rawRequest(host.baseUrl, '/api/nothing')).status).toBe(204);
-    expect(await rawRequest(host.baseUrl, '/api/throws')).toMatchObject({ status: 500, body: '' });
+    expect(await rawRequest(host.baseUrl, '/api/throws')).toMatchObject({ status: 500, text: '' });
     const big = await rawRequest(host.baseUrl, '/api/echo/n/x', {
       method: 'POST',
       headers: { 'Transfer-Encoding': 'chunked' },
@@ -67,7 +67,7 @@ describe('host.json functionTimeout', () => {
         /Timeout value of 1000 ms exceeded by function 'hang'/.test(host.output()) || undefined,
       ),
     );
-    expect((await rawRequest(host.baseUrl, '/api/quick')).body).toBe('ok');
+    expect((await rawRequest(host.baseUrl, '/api/quick')).text).toBe('ok');
   });
 });
 
@@ -93,7 +93,7 @@ describe('keys (auth on)', () => {
 
   it('requires a function or master key for function level, in the header or ?code=', async () => {
     const r = await rawRequest(host.baseUrl, '/api/auth/function');
-    expect(r).toMatchObject({ status: 401, body: '' });
+    expect(r).toMatchObject({ status: 401, text: '' });
     expect(await status('/api/auth/function', { 'x-functions-key': 'fk1' })).toBe(200);
     expect(await status('/api/auth/function?code=fk2')).toBe(200);
     expect(await status('/api/auth/function?code=mk')).toBe(200);

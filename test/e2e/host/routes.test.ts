@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startHost, type RunningHost } from '../../helpers/host.js';
 import { eventually } from '../../helpers/storage.js';
-import { rawRequest } from './rawHttp.js';
+import { request as rawRequest } from '../../helpers/http.js';
 
 const APP = path.join(REPO_ROOT, 'test', 'fixtures', 'routes-app');
 
@@ -12,7 +12,7 @@ describe('local host routing (fixture app, real HTTP)', () => {
     const r = await rawRequest(host.baseUrl, p);
     return {
       status: r.status,
-      json: r.body === '' ? undefined : (JSON.parse(r.body) as Record<string, unknown>),
+      json: r.text === '' ? undefined : (JSON.parse(r.text) as Record<string, unknown>),
     };
   };
 
@@ -81,19 +81,19 @@ describe('local host routing (fixture app, real HTTP)', () => {
     for (const p of ['/api/files/ns/../../etc/passwd', '/api/files/ns/./x', '/api/../api/items/1']) {
       const r = await rawRequest(host.baseUrl, p);
       expect(r.status, p).toBe(400);
-      expect(JSON.parse(r.body)).toMatchObject({ error: 'invalid_path' });
+      expect(JSON.parse(r.text)).toMatchObject({ error: 'invalid_path' });
     }
   });
 
   it('answers 500 with an empty body when a handler throws, and keeps serving', async () => {
     const r = await rawRequest(host.baseUrl, '/api/throws');
-    expect(r).toMatchObject({ status: 500, body: '' });
+    expect(r).toMatchObject({ status: 500, text: '' });
     await eventually(() => Promise.resolve(host.output().includes('boom from the handler') || undefined));
     expect((await get('/api/items/1')).status).toBe(200);
   });
 
   it('answers 204 when a handler returns nothing', async () => {
-    expect(await rawRequest(host.baseUrl, '/api/nothing')).toMatchObject({ status: 204, body: '' });
+    expect(await rawRequest(host.baseUrl, '/api/nothing')).toMatchObject({ status: 204, text: '' });
   });
 
   it('passes request headers in and status, headers, cookies and logs out', async () => {
@@ -101,8 +101,8 @@ describe('local host routing (fixture app, real HTTP)', () => {
     expect(r.status).toBe(201);
     expect(r.headers['x-custom']).toBe('yes');
     expect(r.headers['set-cookie']?.[0]).toMatch(/^session=abc;.*HttpOnly/i);
-    expect(JSON.parse(r.body)).toMatchObject({ seen: 'hello' });
-    expect(String((JSON.parse(r.body) as { url: string }).url)).toMatch(
+    expect(JSON.parse(r.text)).toMatchObject({ seen: 'hello' });
+    expect(String((JSON.parse(r.text) as { url: string }).url)).toMatch(
       /^http:\/\/127\.0\.0\.1:\d+\/api\/headers$/,
     );
     await eventually(() =>

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { portAnswers } from '../../../src/host/azurite.js';
 import { hostEnv, REPO_ROOT, runHostCli, startHost } from '../../helpers/host.js';
 import { eventually, uniqueContainer } from '../../helpers/storage.js';
-import { rawRequest } from './rawHttp.js';
+import { request as rawRequest } from '../../helpers/http.js';
 
 const fixture = (name: string) => path.join(REPO_ROOT, 'test', 'fixtures', name);
 // Under node_modules so that the copied app still resolves '@azure/functions' from the repo.
@@ -59,9 +59,9 @@ describe('local host start-up: bad input', () => {
       );
       const r = await rawRequest(host.baseUrl, '/api/ok');
       expect(r.status).toBe(503);
-      expect(JSON.parse(r.body)).toMatchObject({ error: 'app_load_failed' });
+      expect(JSON.parse(r.text)).toMatchObject({ error: 'app_load_failed' });
       const status = await rawRequest(host.baseUrl, '/admin/host/status');
-      expect(JSON.parse(status.body)).toMatchObject({ state: 'Error' });
+      expect(JSON.parse(status.text)).toMatchObject({ state: 'Error' });
     } finally {
       await host.stop();
     }

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startHost, type RunningHost } from '../../helpers/host.js';
 import { eventually } from '../../helpers/storage.js';
-import { rawRequest } from './rawHttp.js';
+import { request as rawRequest } from '../../helpers/http.js';
 
 const APP = path.join(REPO_ROOT, 'test', 'fixtures', 'routes-app');
 const MiB = 1024 * 1024;
@@ -68,7 +68,7 @@ describe('local host streams bodies with constant memory', () => {
     });
     const after = memory(host.pid);
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ bytes: SIZE_MIB * MiB });
+    expect(JSON.parse(res.text)).toMatchObject({ bytes: SIZE_MIB * MiB });
     expect(after.hwm - before.rss).toBeLessThan(150 * MiB);
   });
 
@@ -140,13 +140,13 @@ describe('local host body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT)', () => {
       body: generated(0),
     });
     expect(res.status).toBe(413);
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'request_too_large' });
+    expect(JSON.parse(res.text)).toMatchObject({ error: 'request_too_large' });
   });
 
   it('answers 413 when a chunked body passes the limit while streaming, and stays up', async () => {
     const res = await rawRequest(host.baseUrl, '/api/count', { method: 'POST', body: generated(3) });
     expect(res.status).toBe(413);
     const ok = await rawRequest(host.baseUrl, '/api/count', { method: 'POST', body: 'x'.repeat(MiB) });
-    expect(JSON.parse(ok.body)).toMatchObject({ bytes: MiB });
+    expect(JSON.parse(ok.text)).toMatchObject({ bytes: MiB });
   });
 });

@@ -1,19 +1,22 @@
-/** A tiny HTTP client for the query e2e tests: the path is sent exactly as given (no normalising). */
+/** One HTTP client for the e2e tests: the path is sent exactly as given (fetch would normalise `/../` and `%2F`). */
 import http from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export interface Reply {
   status: number;
   headers: http.IncomingHttpHeaders;
   bytes: Buffer;
+  /** The body as UTF-8 text. */
   text: string;
   json: () => Record<string, unknown>;
 }
 
-/** Sends one request and collects the answer. */
+/** Sends one request (body as text, bytes or a stream) and collects the answer. */
 export function request(
   baseUrl: string,
   path: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer | Readable } = {},
 ): Promise<Reply> {
   const base = new URL(baseUrl);
   return new Promise((resolve, reject) => {
@@ -44,6 +47,8 @@ export function request(
       },
     );
     req.on('error', reject);
-    req.end(opts.body);
+    if (opts.body === undefined || typeof opts.body === 'string' || Buffer.isBuffer(opts.body))
+      req.end(opts.body);
+    else pipeline(opts.body, req).catch(() => undefined);
   });
 }
