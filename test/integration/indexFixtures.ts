@@ -16,6 +16,7 @@ import {
 import { indexBlob } from '../../src/core/index/indexer.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
 import { StorageError } from '../../src/storage/errors.js';
+export { shuffled } from '../helpers/shuffle.js';
 
 export class Recorder {
   readonly notifications: string[] = [];
@@ -104,21 +105,4 @@ export async function snapshotIndex(store: BlobStore): Promise<Map<string, strin
 /** Deletes the index's documents (not other data under index/). */
 export async function dropIndex(store: BlobStore): Promise<void> {
   for (const name of (await snapshotIndex(store)).keys()) await store.delete(name);
-}
-
-/** A deterministic shuffle (mulberry32), so a failure can be replayed from its seed. */
-export function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }

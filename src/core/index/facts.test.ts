@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { entryOf, withCluster, withEntry, summaryOf } from './derive.js';
 import { mergeObservation, observe, type Observation, type ObservedProps } from './facts.js';
 import { canonical, CorruptIndexError, parseCluster, type SessionFacts } from './schema.js';
+import { shuffled } from '../../../test/helpers/shuffle.js';
 
 const S1 = 'session_2026-01-27_10-52-59_373533_1';
 const S2 = 'session_2026-01-28_09-00-00_000001';
@@ -21,23 +22,6 @@ function obs(name: string, p: ObservedProps): Observation {
 
 function fold(list: Observation[]): SessionFacts | null {
   return list.reduce<SessionFacts | null>((f, o) => mergeObservation(f, o), null);
-}
-
-/** A deterministic shuffle (mulberry32), so a failure can be replayed. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
 
 describe('observe', () => {
