@@ -16,6 +16,12 @@ export const invocationScope = new AsyncLocalStorage<string>();
 const proxyResponses = new Map<string, ServerResponse>();
 let installed = false;
 
+/** Gates invocation `id`'s streamed body on `res` (used when the host hands the request over in process). */
+export function gateResponse(id: string, res: ServerResponse): void {
+  proxyResponses.set(id, res);
+  res.once('close', () => proxyResponses.delete(id));
+}
+
 function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {

@@ -31,6 +31,12 @@ export interface HostConfig {
   blobMaxContentBytes: number;
   /** Make streamed responses wait for the client (LOCAL_HOST_STREAM_BACKPRESSURE; default true). */
   streamBackpressure: boolean;
+  /**
+   * How a streamed HTTP request reaches the library's proxy (LOCAL_HOST_HTTP_TRANSPORT): `inprocess`
+   * (default) hands it to the proxy's server object in this process; `loopback` forwards it over
+   * HTTP to the proxy's port, as the Functions host does. Same behaviour, one less copy of every byte.
+   */
+  httpTransport: 'inprocess' | 'loopback';
 }
 
 type Env = Record<string, string | undefined>;
@@ -49,6 +55,13 @@ function boolSetting(env: Env, name: string): boolean {
   if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1') return true;
   throw new Error(`${name}: must be "true" or "false", got "${raw}"`);
+}
+
+function transportSetting(env: Env): HostConfig['httpTransport'] {
+  const raw = env.LOCAL_HOST_HTTP_TRANSPORT?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'inprocess') return 'inprocess';
+  if (raw === 'loopback') return 'loopback';
+  throw new Error(`LOCAL_HOST_HTTP_TRANSPORT: must be "inprocess" or "loopback", got "${raw}"`);
 }
 
 /** Development keys used when auth is on and no key is configured (printed at start-up). */
@@ -74,5 +87,6 @@ export function loadHostConfig(env: Env = process.env): HostConfig {
     hostId: env.LOCAL_HOST_ID?.trim() || 'localhost',
     streamBackpressure:
       env.LOCAL_HOST_STREAM_BACKPRESSURE === undefined || boolSetting(env, 'LOCAL_HOST_STREAM_BACKPRESSURE'),
+    httpTransport: transportSetting(env),
   };
 }

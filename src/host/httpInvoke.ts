@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
-import { invocationScope } from './backpressure.js';
+import { gateResponse, invocationScope } from './backpressure.js';
 import type { InvocationLog } from './invoke.js';
 import { invoke } from './invoke.js';
 import type { LoadedApp } from './loader.js';
@@ -107,9 +107,114 @@ function requestUrl(req: IncomingMessage): URL {
   return new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
 }
 
-/** Streaming mode: forward the request to the library's proxy while the invocation runs. */
-export async function invokeStreaming(inv: HttpInvocation, httpUri: string): Promise<void> {
-  const { req, res, route } = inv;
+/** What the library's proxy reads of a request: headers, url, method, and the body to iterate. */
+type ProxyRequest = Pick<IncomingMessage, 'headers' | 'url' | 'method'> & Partial<AsyncIterable<Buffer>>;
+
+/**
+ * The response the library's proxy writes to (`setHeader`, `statusCode`, `write`, `end`): it passes
+ * everything to the client's response until the host has answered by itself (413, 500, 204), and
+ * keeps the invocation-id header to itself, as the Functions host does.
+ */
+class ProxyResponse {
+  statusCode = 200;
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly live: () => boolean,
+  ) {}
+  setHeader(name: string, value: number | string | readonly string[]): this {
+    if (this.live() && name.toLowerCase() !== 'x-ms-invocation-id') this.res.setHeader(name, value);
+    return this;
+  }
+  private start(): void {
+    if (!this.res.headersSent) this.res.statusCode = this.statusCode;
+  }
+  write(chunk: Uint8Array): boolean {
+    if (!this.live()) return false;
+    this.start();
+    return this.res.write(chunk);
+  }
+  end(): void {
+    if (!this.live()) return;
+    this.start();
+    this.res.end();
+  }
+}
+
+/**
+ * Streaming mode: the request goes to the library's proxy while the invocation runs. When the host
+ * holds the proxy's server (it started in this process), the request is handed to it in process;
+ * otherwise it is forwarded over loopback HTTP, as the Functions host does.
+ */
+export async function invokeStreaming(
+  inv: HttpInvocation,
+  httpUri: string,
+  proxyServer: http.Server | undefined,
+): Promise<void> {
+  return proxyServer === undefined ? forwardStreaming(inv, httpUri) : handOffStreaming(inv, proxyServer);
+}
+
+/** Hands the request to the library's proxy server in process: no second HTTP hop over loopback. */
+async function handOffStreaming(inv: HttpInvocation, proxyServer: http.Server): Promise<void> {
+  const { req, res } = inv;
+  const invocationId = randomUUID();
+  let answered = false; // by the host itself
+  const live = () => !answered && !res.destroyed;
+  const answer = (handle: () => void) => {
+    if (answered) return;
+    answered = true;
+    if (res.headersSent) res.destroy();
+    else handle();
+  };
+  let body: ByteLimit | undefined;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    body = new ByteLimit(inv.maxBodyBytes);
+    pipeline(req, body, (err) => {
+      if (err instanceof BodyTooLarge) answer(() => tooLarge(res, inv.maxBodyBytes));
+    });
+  }
+  const proxyReq: ProxyRequest = Object.assign(body ?? {}, {
+    headers: {
+      ...req.headers,
+      'x-ms-invocation-id': invocationId,
+      'x-forwarded-host': req.headers.host ?? '127.0.0.1',
+      'x-forwarded-proto': 'http',
+    },
+    url: req.url,
+    method: req.method,
+  });
+  gateResponse(invocationId, res);
+  proxyServer.emit('request', proxyReq, new ProxyResponse(res, live));
+  const outcome = await runInvocation(inv, invocationId);
+  if (outcome.error !== undefined) {
+    logFailure(inv, invocationId, outcome.error);
+    answer(() => fail(res, 500));
+  } else if ((outcome.result === undefined || outcome.result === null) && !res.headersSent) {
+    answer(() => fail(res, 204));
+  }
+}
+
+function runInvocation(inv: HttpInvocation, invocationId: string) {
+  const url = requestUrl(inv.req);
+  const triggerMetadata = {
+    Headers: { json: JSON.stringify(flatHeaders(inv.req)) },
+    Query: { json: JSON.stringify(queryObject(url.searchParams)) },
+    ...Object.fromEntries(Object.entries(inv.params).map(([k, v]) => [k, { string: v }])),
+  };
+  return invocationScope.run(invocationId, () =>
+    invoke(
+      inv.app,
+      inv.route.fn,
+      invocationId,
+      { inputData: [{ name: inv.route.bindingName, data: { http: {} } }], triggerMetadata },
+      inv.log,
+      inv.timeoutMs,
+    ),
+  );
+}
+
+/** Forwards the request to the library's proxy over loopback HTTP while the invocation runs. */
+async function forwardStreaming(inv: HttpInvocation, httpUri: string): Promise<void> {
+  const { req, res } = inv;
   const invocationId = randomUUID();
   const target = new URL(httpUri);
   const bodyless = req.method === 'GET' || req.method === 'HEAD';
@@ -156,22 +261,7 @@ export async function invokeStreaming(inv: HttpInvocation, httpUri: string): Pro
       if (err instanceof BodyTooLarge) abort(() => tooLarge(res, inv.maxBodyBytes));
     });
   }
-  const url = requestUrl(req);
-  const triggerMetadata = {
-    Headers: { json: JSON.stringify(flatHeaders(req)) },
-    Query: { json: JSON.stringify(queryObject(url.searchParams)) },
-    ...Object.fromEntries(Object.entries(inv.params).map(([k, v]) => [k, { string: v }])),
-  };
-  const outcome = await invocationScope.run(invocationId, () =>
-    invoke(
-      inv.app,
-      route.fn,
-      invocationId,
-      { inputData: [{ name: route.bindingName, data: { http: {} } }], triggerMetadata },
-      inv.log,
-      inv.timeoutMs,
-    ),
-  );
+  const outcome = await runInvocation(inv, invocationId);
   if (outcome.error !== undefined) {
     // The library never answers the proxied request when the handler throws (L issue #324); on
     // Azure the client hangs. Locally the client gets a 500 instead (a documented divergence).

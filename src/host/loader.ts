@@ -5,6 +5,7 @@
  * registration.
  */
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +32,11 @@ export interface LoadedApp {
   capabilities: Record<string, string>;
   /** Where the library's HTTP stream proxy listens, when the app enabled streaming. */
   httpUri: string | undefined;
+  /**
+   * The library's HTTP stream proxy server itself (the one listening at httpUri), so requests can be
+   * handed to it in process instead of over loopback; undefined when it could not be identified.
+   */
+  proxyServer: http.Server | undefined;
   /** The files package.json "main" matched, in load order. */
   files: string[];
 }
@@ -113,9 +119,43 @@ export async function loadFunctionApp(appDir: string, sink: LogSink): Promise<Lo
     functionAppDirectory: dir,
   });
   const defaults = Object.fromEntries(DEFAULT_CAPABILITIES.map((c) => [c, 'true']));
-  const capabilities = (await registry.programmingModel?.getCapabilities?.(defaults)) ?? defaults;
+  const { result, servers } = await watchServers(async () =>
+    registry.programmingModel?.getCapabilities
+      ? registry.programmingModel.getCapabilities(defaults)
+      : defaults,
+  );
+  const capabilities = result;
   registry.locked = true;
-  return { appDir: dir, registry, capabilities, httpUri: capabilities.HttpUri, files };
+  const httpUri = capabilities.HttpUri;
+  return { appDir: dir, registry, capabilities, httpUri, proxyServer: proxyAt(servers, httpUri), files };
+}
+
+/** Runs `work` and collects the HTTP servers created meanwhile (the library's proxy among them). */
+async function watchServers<T>(work: () => Promise<T>): Promise<{ result: T; servers: http.Server[] }> {
+  const servers: http.Server[] = [];
+
+  const original = http.createServer;
+  http.createServer = function (this: unknown, ...args: unknown[]) {
+    const server = (original as (...a: unknown[]) => http.Server).apply(this, args);
+    servers.push(server);
+    return server;
+  };
+  try {
+    return { result: await work(), servers };
+  } finally {
+    http.createServer = original;
+  }
+}
+
+/** The server listening on httpUri's port, if exactly one does. */
+function proxyAt(servers: http.Server[], httpUri: string | undefined): http.Server | undefined {
+  if (httpUri === undefined) return undefined;
+  const port = Number(new URL(httpUri).port);
+  const matches = servers.filter((s) => {
+    const address = s.address();
+    return typeof address === 'object' && address !== null && address.port === port;
+  });
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** The registered functions and their trigger settings. */

@@ -43,6 +43,14 @@ export interface LocalHost {
   close(): Promise<void>;
 }
 
+function transportNote(app: LoadedApp, config: HostConfig): string {
+  if (config.httpTransport === 'loopback')
+    return `HTTP streaming: requests are forwarded to the library's proxy at ${app.httpUri} (LOCAL_HOST_HTTP_TRANSPORT=loopback)`;
+  if (app.proxyServer === undefined)
+    return `HTTP streaming: the library's proxy server could not be identified in process; requests are forwarded to ${app.httpUri}`;
+  return "HTTP streaming: requests are handed to the library's proxy in process (LOCAL_HOST_HTTP_TRANSPORT=inprocess)";
+}
+
 /** Starts the host. Throws on a malformed host.json, a route conflict, or `main` matching nothing. */
 export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost> {
   const hostJson = readHostJson(opts.appDir);
@@ -64,6 +72,7 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
       ? { routes: [], warnings: [] }
       : buildRouteTable(app.registry.functions.values(), hostJson.routePrefix);
   for (const w of table.warnings) opts.log('warning', 'system', w);
+  if (app?.httpUri !== undefined) opts.log('information', 'system', transportNote(app, opts.config));
   const triggers = app === undefined ? undefined : await opts.startTriggers?.(app, hostJson);
   const server = createHostServer({
     app,

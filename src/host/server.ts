@@ -206,7 +206,13 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostSer
     log,
   };
   const started = Date.now();
-  await (opts.app.httpUri === undefined ? invokeBuffered(inv) : invokeStreaming(inv, opts.app.httpUri));
+  await (opts.app.httpUri === undefined
+    ? invokeBuffered(inv)
+    : invokeStreaming(
+        inv,
+        opts.app.httpUri,
+        opts.config.httpTransport === 'inprocess' ? opts.app.proxyServer : undefined,
+      ));
   opts.log(
     'information',
     'system',

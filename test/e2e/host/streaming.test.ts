@@ -47,10 +47,15 @@ async function downloadGrowth(host: RunningHost, mib: number): Promise<{ bytes: 
   return { bytes, growth: memory(host.pid).hwm - before.rss };
 }
 
-describe('local host streams bodies with constant memory', () => {
+const TRANSPORTS = ['inprocess', 'loopback'];
+
+describe.each(TRANSPORTS)('local host streams bodies with constant memory (%s transport)', (transport) => {
   let host: RunningHost;
   beforeAll(async () => {
-    host = await startHost({ appDir: APP, env: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(400 * MiB) } });
+    host = await startHost({
+      appDir: APP,
+      env: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(400 * MiB), LOCAL_HOST_HTTP_TRANSPORT: transport },
+    });
     // Warm up both directions so lazy start-up allocations are not counted as growth.
     await rawRequest(host.baseUrl, '/api/count', { method: 'POST', body: generated(2) });
     await rawRequest(host.baseUrl, '/api/generate/2');
@@ -79,9 +84,9 @@ describe('local host streams bodies with constant memory', () => {
   });
 });
 
-describe('a client that disconnects mid-download', () => {
+describe.each(TRANSPORTS)('a client that disconnects mid-download (%s transport)', (transport) => {
   it('stops the function reading its body instead of producing it to the end', async () => {
-    const host = await startHost({ appDir: APP });
+    const host = await startHost({ appDir: APP, env: { LOCAL_HOST_HTTP_TRANSPORT: transport } });
     try {
       const base = new URL(host.baseUrl);
       await new Promise<void>((resolve, reject) => {
@@ -124,29 +129,35 @@ describe("without the host's back-pressure gate (the library's own behaviour, is
   });
 });
 
-describe('local host body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT)', () => {
-  let host: RunningHost;
-  beforeAll(async () => {
-    host = await startHost({ appDir: APP, env: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(MiB) } });
-  });
-  afterAll(async () => {
-    await host?.stop();
-  });
-
-  it('answers 413 before reading when Content-Length is over the limit', async () => {
-    const res = await rawRequest(host.baseUrl, '/api/count', {
-      method: 'POST',
-      headers: { 'Content-Length': String(MiB + 1) },
-      body: generated(0),
+describe.each(TRANSPORTS)(
+  'local host body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, %s transport)',
+  (transport) => {
+    let host: RunningHost;
+    beforeAll(async () => {
+      host = await startHost({
+        appDir: APP,
+        env: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(MiB), LOCAL_HOST_HTTP_TRANSPORT: transport },
+      });
     });
-    expect(res.status).toBe(413);
-    expect(JSON.parse(res.text)).toMatchObject({ error: 'request_too_large' });
-  });
+    afterAll(async () => {
+      await host?.stop();
+    });
 
-  it('answers 413 when a chunked body passes the limit while streaming, and stays up', async () => {
-    const res = await rawRequest(host.baseUrl, '/api/count', { method: 'POST', body: generated(3) });
-    expect(res.status).toBe(413);
-    const ok = await rawRequest(host.baseUrl, '/api/count', { method: 'POST', body: 'x'.repeat(MiB) });
-    expect(JSON.parse(ok.text)).toMatchObject({ bytes: MiB });
-  });
-});
+    it('answers 413 before reading when Content-Length is over the limit', async () => {
+      const res = await rawRequest(host.baseUrl, '/api/count', {
+        method: 'POST',
+        headers: { 'Content-Length': String(MiB + 1) },
+        body: generated(0),
+      });
+      expect(res.status).toBe(413);
+      expect(JSON.parse(res.text)).toMatchObject({ error: 'request_too_large' });
+    });
+
+    it('answers 413 when a chunked body passes the limit while streaming, and stays up', async () => {
+      const res = await rawRequest(host.baseUrl, '/api/count', { method: 'POST', body: generated(3) });
+      expect(res.status).toBe(413);
+      const ok = await rawRequest(host.baseUrl, '/api/count', { method: 'POST', body: 'x'.repeat(MiB) });
+      expect(JSON.parse(ok.text)).toMatchObject({ bytes: MiB });
+    });
+  },
+);

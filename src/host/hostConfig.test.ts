@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { loadHostConfig } from './hostConfig.js';
+
+describe('loadHostConfig', () => {
+  it('defaults to handing streamed requests over in process, and accepts loopback', () => {
+    expect(loadHostConfig({}).httpTransport).toBe('inprocess');
+    expect(loadHostConfig({ LOCAL_HOST_HTTP_TRANSPORT: ' Loopback ' }).httpTransport).toBe('loopback');
+  });
+
+  it('names the setting at fault', () => {
+    expect(() => loadHostConfig({ LOCAL_HOST_HTTP_TRANSPORT: 'grpc' })).toThrow(
+      /LOCAL_HOST_HTTP_TRANSPORT: must be "inprocess" or "loopback", got "grpc"/,
+    );
+    expect(() => loadHostConfig({ LOCAL_HOST_BLOB_POLL_MS: '5' })).toThrow(/LOCAL_HOST_BLOB_POLL_MS/);
+    expect(() => loadHostConfig({ LOCAL_HOST_STREAM_BACKPRESSURE: 'yes' })).toThrow(
+      /LOCAL_HOST_STREAM_BACKPRESSURE/,
+    );
+  });
+});
