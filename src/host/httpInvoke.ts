@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { Transform, pipeline, type TransformCallback } from 'node:stream';
+import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import { ReadableStream } from 'node:stream/web';
 import { gateResponse, invocationScope } from './backpressure.js';
 import type { InvocationLog } from './invoke.js';
 import { invoke } from './invoke.js';
@@ -73,6 +74,33 @@ class ByteLimit extends Transform {
   }
 }
 
+/**
+ * A Node stream as a web stream, chunks passed as they are. The library's Request takes a web stream
+ * as it is; handed a Node stream it wraps it in one that copies every chunk, and so does
+ * `Readable.toWeb` (to detach pooled buffers; socket reads are not pooled).
+ */
+function webBody(source: Readable): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        source.on('data', (chunk: Buffer) => {
+          controller.enqueue(chunk);
+          if ((controller.desiredSize ?? 0) <= 0) source.pause();
+        });
+        source.once('end', () => controller.close());
+        source.once('error', (err) => controller.error(err));
+      },
+      pull() {
+        source.resume();
+      },
+      cancel(reason) {
+        source.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 4 },
+  );
+}
+
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -108,7 +136,7 @@ function requestUrl(req: IncomingMessage): URL {
 }
 
 /** What the library's proxy reads of a request: headers, url, method, and the body to iterate. */
-type ProxyRequest = Pick<IncomingMessage, 'headers' | 'url' | 'method'> & Partial<AsyncIterable<Buffer>>;
+type ProxyRequest = Pick<IncomingMessage, 'headers' | 'url' | 'method'>;
 
 /**
  * The response the library's proxy writes to (`setHeader`, `statusCode`, `write`, `end`): it passes
@@ -165,12 +193,13 @@ async function handOffStreaming(inv: HttpInvocation, proxyServer: http.Server): 
     if (res.headersSent) res.destroy();
     else handle();
   };
-  let body: ByteLimit | undefined;
+  let body: ReadableStream | undefined;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    body = new ByteLimit(inv.maxBodyBytes);
-    pipeline(req, body, (err) => {
+    const limit = new ByteLimit(inv.maxBodyBytes);
+    pipeline(req, limit, (err) => {
       if (err instanceof BodyTooLarge) answer(() => tooLarge(res, inv.maxBodyBytes));
     });
+    body = webBody(limit);
   }
   const proxyReq: ProxyRequest = Object.assign(body ?? {}, {
     headers: {
