@@ -50,15 +50,19 @@ async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: numb
   const rounds = roundsOverride ?? s.rounds ?? 5;
   const ours: number[] = [];
   const base: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const m = await s.round(ctx, state);
-    ours.push(m.ours);
-    base.push(m.baseline);
-    ctx.log(
-      `  round ${i + 1}/${rounds}: ours ${fmt(m.ours)} ${s.unit}, baseline ${fmt(m.baseline)} ${s.unit}`,
-    );
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const m = await s.round(ctx, state);
+      ours.push(m.ours);
+      base.push(m.baseline);
+      ctx.log(
+        `  round ${i + 1}/${rounds}: ours ${fmt(m.ours)} ${s.unit}, baseline ${fmt(m.baseline)} ${s.unit}`,
+      );
+    }
+  } finally {
+    // Also after a failed round: a host or hop left running would keep the bench from exiting.
+    await s.teardown?.(ctx, state);
   }
-  await s.teardown?.(ctx, state);
   const o = median(ours);
   const b = median(base);
   return { scenario: s, ours: o, baseline: b, ratio: s.better === 'higher' ? o / b : b / o, rounds };
