@@ -124,6 +124,15 @@ export function summaryIndexBlob(): string {
 }
 
 /**
+ * A scratch block blob holding one request's body until it is known to be within the limit:
+ * `index/scratch/ingest/<id>`. Never under `log/` or `metadir/`, so no trigger or listing sees it.
+ */
+export function scratchBlob(id: string): string {
+  if (!/^[a-z0-9-]{8,64}$/.test(id)) throw new RangeError(`bad scratch id ${id}`);
+  return `${INDEX_PREFIX}scratch/ingest/${id}`;
+}
+
+/**
  * Segment `segment` of a session's log of ingested event ids (one per line), used to deduplicate
  * Ray events by `eventId`: `index/v1/events-seen/<cluster>_<clusterId>/<session>.ids[%seg-NNNNNN]`.
  */

@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 import { invalidParameter } from '../core/errors.js';
+import { heldBack } from '../core/ingest/holdBack.js';
 import { appendLog } from '../core/ingest/logs.js';
 import { clusterIdOrDefault } from '../core/layout.js';
 import { clusterName, fileName, namespaceName, nodeName } from '../core/names.js';
@@ -26,8 +27,12 @@ export const appendLogHandler = http(
     if (offset === undefined)
       throw invalidParameter('offset', 'offset is required (the byte offset of the body)');
     const rules = { types: RAW_TYPES, maxBytes: config().maxBodyBytes };
-    checkBodyHeaders(req, rules);
-    const r = await appendLog(dataStore(), target, offset, bodyChunks(req, rules), config().segmentMaxBlocks);
+    const { gzip } = checkBodyHeaders(req, rules);
+    const store = dataStore();
+    // A body of unknown length may prove too large only at its end: hold it back until then.
+    const lengthKnown = !gzip && req.headers.get('content-length') !== null;
+    const body = lengthKnown ? bodyChunks(req, rules) : heldBack(store, bodyChunks(req, rules));
+    const r = await appendLog(store, target, offset, body, config().segmentMaxBlocks);
     return json(200, r, { 'Next-Offset': String(r.nextOffset) });
   }),
 );

@@ -301,6 +301,30 @@ export class AzureBlobStore implements BlobStore {
     }
   }
 
+  async stageBlock(name: string, id: string, data: Uint8Array): Promise<void> {
+    await this.write(`stage a block of ${name}`, async () => {
+      try {
+        await this.client.getBlockBlobClient(name).stageBlock(id, data, data.byteLength);
+      } catch (err) {
+        if (serviceCode(err) === 'ContainerNotFound') throw err;
+        throw toStorageError(err, `stage a block of ${name}`);
+      }
+    });
+  }
+
+  async commitBlocks(name: string, ids: string[], contentType: string): Promise<void> {
+    await this.write(`commit ${name}`, async () => {
+      try {
+        await this.client
+          .getBlockBlobClient(name)
+          .commitBlockList(ids, { blobHTTPHeaders: { blobContentType: contentType } });
+      } catch (err) {
+        if (serviceCode(err) === 'ContainerNotFound') throw err;
+        throw toStorageError(err, `commit ${name}`);
+      }
+    });
+  }
+
   private upload(
     name: string,
     body: string | Uint8Array,

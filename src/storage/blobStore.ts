@@ -94,6 +94,14 @@ export interface BlobStore {
   ): Promise<UpdateResult>;
   /** Deletes a blob (only if its ETag is still `etag`, when given); false when absent or changed. */
   delete(name: string, etag?: string): Promise<boolean>;
+  /**
+   * Uploads one uncommitted block of a block blob (`id`: base64, all ids of a blob the same length).
+   * Uncommitted blocks are invisible: the blob does not exist (or keeps its old content) until
+   * `commitBlocks`.
+   */
+  stageBlock(name: string, id: string, data: Uint8Array): Promise<void>;
+  /** Makes the block blob exactly the staged blocks `ids`, in order (uncommitted others are dropped). */
+  commitBlocks(name: string, ids: string[], contentType: string): Promise<void>;
 }
 
 export interface UpdateResult {

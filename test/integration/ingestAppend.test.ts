@@ -3,8 +3,19 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendLogHandler } from '../../src/functions/appendLog.js';
 import { logBlob } from '../../src/core/layout.js';
+import { eventually } from '../helpers/storage.js';
 import { forgetTails } from '../../src/core/ingest/segments.js';
-import { allBlobs, call, putRequest, readLog, restoreEnv, target, useFreshApp } from './ingestSupport.js';
+import {
+  allBlobs,
+  allBlobsWithUncommitted,
+  call,
+  putRequest,
+  readLog,
+  restoreEnv,
+  streamedPutRequest,
+  target,
+  useFreshApp,
+} from './ingestSupport.js';
 
 afterEach(restoreEnv);
 
@@ -101,8 +112,37 @@ describe('log append rules (handler against Azurite)', () => {
 
   it('completes a request that died midway exactly when it is retried', async () => {
     const store = useFreshApp();
-    const source = randomBytes(6 * 1024 * 1024);
-    // The first 4 MiB piece is stored, then the gzip stream turns out to be cut off: 400.
+    const MiB = 1024 * 1024;
+    const source = randomBytes(6 * MiB);
+    // A body of known length streams straight into the log: the first 4 MiB piece is stored, then
+    // the client goes away.
+    const cut = await call(
+      appendLogHandler,
+      streamedPutRequest({
+        offset: 0,
+        chunks: [source.subarray(0, 5 * MiB)],
+        headers: { 'content-length': String(source.byteLength) },
+        failWith: new Error('the client went away'),
+        // ...once the first piece is in the blob (the body is read ahead of what is stored).
+        failAfter: () =>
+          eventually(async () =>
+            (await store.properties(logBlob(ref, 'head-1', 'raylet.out')))?.size === 4 * MiB
+              ? true
+              : undefined,
+          ),
+      }),
+    );
+    expect(cut).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
+    expect(cut.headers['next-offset']).toBe(String(4 * MiB));
+    expect((await readLog(store))?.equals(source.subarray(0, 4 * MiB))).toBe(true);
+    const retry = await put({ offset: 0, body: source });
+    expect(retry).toMatchObject({ status: 200, body: { status: 'appended', nextOffset: source.byteLength } });
+    expect((await readLog(store))?.equals(source)).toBe(true);
+  });
+
+  it('writes nothing for a body of unknown length that fails after several pieces', async () => {
+    const store = useFreshApp();
+    const source = randomBytes(9 * 1024 * 1024);
     const gz = gzipSync(source);
     const cut = await put({
       offset: 0,
@@ -110,12 +150,40 @@ describe('log append rules (handler against Azurite)', () => {
       headers: { 'content-encoding': 'gzip' },
     });
     expect(cut).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
-    const partial = Number(cut.headers['next-offset']);
-    expect(partial).toBeGreaterThan(0);
-    expect(partial).toBeLessThan(source.byteLength);
-    const retry = await put({ offset: 0, body: source });
-    expect(retry).toMatchObject({ status: 200, body: { status: 'appended', nextOffset: source.byteLength } });
+    expect(cut.headers['next-offset']).toBe('0');
+    // No log blob, and no scratch blob, not even uncommitted blocks.
+    expect(await allBlobsWithUncommitted(store)).toEqual([]);
+    const chunked = await call(
+      appendLogHandler,
+      streamedPutRequest({
+        offset: 0,
+        chunks: [source.subarray(0, 5 * 1024 * 1024)],
+        failWith: new Error('the client went away'),
+      }),
+    );
+    expect(chunked.status).toBe(400);
+    expect(await allBlobsWithUncommitted(store)).toEqual([]);
+    // The check above would see uncommitted blocks had any been left behind.
+    await store.stageBlock('probe', Buffer.from('00000000').toString('base64'), Buffer.from('x'));
+    expect(await allBlobs(store)).toEqual([]);
+    expect(await allBlobsWithUncommitted(store)).toEqual(['probe']);
+  });
+
+  it('stores a body of unknown length of several pieces whole, leaving no scratch blob', async () => {
+    const store = useFreshApp();
+    const source = randomBytes(9 * 1024 * 1024 + 123);
+    const chunks = Array.from({ length: 10 }, (_, i) => source.subarray(i * 1_000_000, (i + 1) * 1_000_000));
+    const r = await call(appendLogHandler, streamedPutRequest({ offset: 0, chunks }));
+    expect(r).toMatchObject({ status: 200, body: { status: 'appended', nextOffset: source.byteLength } });
     expect((await readLog(store))?.equals(source)).toBe(true);
+    const gz = await put({
+      offset: source.byteLength,
+      body: gzipSync(source),
+      headers: { 'content-encoding': 'gzip' },
+    });
+    expect(gz.body).toMatchObject({ status: 'appended', nextOffset: 2 * source.byteLength });
+    expect((await readLog(store))?.equals(Buffer.concat([source, source]))).toBe(true);
+    expect((await allBlobsWithUncommitted(store)).filter((n) => n.startsWith('index/scratch/'))).toEqual([]);
   });
 
   it('stores gzip bodies decompressed, counting offsets after decompression', async () => {
@@ -143,18 +211,16 @@ describe('log append rules (handler against Azurite)', () => {
     expect(await allBlobs(store)).toEqual([]);
   });
 
-  it('writes at most whole pieces within the limit for a bomb past a large limit, and a retry is safe', async () => {
+  it('writes nothing for a bomb past a large limit (several pieces within it), and a retry is safe', async () => {
     const store = useFreshApp({ INGEST_MAX_BODY_BYTES: String(10 * 1024 * 1024) });
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 'a'));
     const r = await put({ offset: 0, body: bomb, headers: { 'content-encoding': 'gzip' } });
-    expect(r).toMatchObject({ status: 413 });
-    const stored = (await readLog(store)) ?? Buffer.alloc(0);
-    expect(stored.byteLength).toBe(8 * 1024 * 1024); // two whole 4 MiB pieces, never past the limit
-    expect(r.headers['next-offset']).toBe(String(stored.byteLength));
-    expect(stored.equals(Buffer.alloc(stored.byteLength, 'a'))).toBe(true);
+    expect(r).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
+    expect(r.headers['next-offset']).toBe('0');
+    expect(await allBlobsWithUncommitted(store)).toEqual([]);
     const again = await put({ offset: 0, body: bomb, headers: { 'content-encoding': 'gzip' } });
     expect(again.status).toBe(413);
-    expect((await readLog(store))?.byteLength).toBe(stored.byteLength);
+    expect(await allBlobsWithUncommitted(store)).toEqual([]);
   });
 
   it('ends byte-identical to the source with 20 concurrent writers sending overlapping chunks', async () => {

@@ -1,11 +1,17 @@
 /** Shared helpers of the ingest integration tests: calling the handlers against the run's Azurite. */
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from '@azure/functions';
+import {
+  HttpRequest,
+  InvocationContext,
+  type HttpHandler,
+  type HttpRequestInit,
+  type HttpResponseInit,
+} from '@azure/functions';
 import { logFile, type LogTarget } from '../../src/core/ingest/logs.js';
 import { readRange, locate } from '../../src/core/ingest/segments.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
 import { dataStore, resetClients } from '../../src/storage/clients.js';
 import { resetConfig } from '../../src/storage/config.js';
-import { azuriteConnectionString, uniqueContainer } from '../helpers/storage.js';
+import { azuriteConnectionString, azuriteService, uniqueContainer } from '../helpers/storage.js';
 
 const saved = { ...process.env };
 
@@ -119,6 +125,59 @@ export async function readLog(
   const chunks: Buffer[] = [];
   for await (const c of readRange(store, file, tail, 0, tail.start + tail.length)) chunks.push(c);
   return Buffer.concat(chunks);
+}
+
+/**
+ * Every blob name in the store's container, including blobs that have only uncommitted blocks
+ * (invisible to a plain listing; a held-back body stages such blocks).
+ */
+export async function allBlobsWithUncommitted(store: BlobStore): Promise<string[]> {
+  const names: string[] = [];
+  const container = azuriteService().getContainerClient(store.container);
+  for await (const b of container.listBlobsFlat({ includeUncommitedBlobs: true })) names.push(b.name);
+  return names;
+}
+
+/**
+ * A PUT whose body streams: `chunks` arrive one after another, then the body ends, or fails with
+ * `failWith` (a client that went away mid-body) once `failAfter` resolves, as the library hands
+ * streamed requests to handlers.
+ */
+export function streamedPutRequest(opts: {
+  offset: number;
+  chunks: Uint8Array[];
+  headers?: Record<string, string>;
+  failWith?: Error;
+  /** Resolves when the body may fail (default: at once). */
+  failAfter?: () => Promise<unknown>;
+}): HttpRequest {
+  const queue = [...opts.chunks];
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = queue.shift();
+      if (next !== undefined) return controller.enqueue(next);
+      if (opts.failWith === undefined) return controller.close();
+      await opts.failAfter?.();
+      controller.error(opts.failWith);
+    },
+  });
+  const t = target;
+  const url = `http://localhost/api/v1/logs/${t.namespace}/${t.cluster}/${t.session}/${t.node}/${t.file}?offset=${opts.offset}`;
+  const nativeRequest = new Request(url, {
+    method: 'PUT',
+    body,
+    duplex: 'half',
+    headers: { 'content-type': 'application/octet-stream', ...opts.headers },
+  });
+  const params = {
+    namespace: t.namespace,
+    cluster: t.cluster,
+    session: t.session,
+    node: t.node,
+    file: t.file,
+  };
+  // The shape the library itself uses for streamed requests (createStreamRequest).
+  return new HttpRequest({ nativeRequest, params } as unknown as HttpRequestInit);
 }
 
 /** Every blob name in the store's container. */
