@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import { ReadableStream } from 'node:stream/web';
 import { gateResponse, invocationScope } from './backpressure.js';
 import type { InvocationLog } from './invoke.js';
@@ -75,26 +75,50 @@ class ByteLimit extends Transform {
 }
 
 /**
- * A Node stream as a web stream, chunks passed as they are. The library's Request takes a web stream
- * as it is; handed a Node stream it wraps it in one that copies every chunk, and so does
- * `Readable.toWeb` (to detach pooled buffers; socket reads are not pooled).
+ * The request body as a web stream, chunks passed as they are, counted against the body limit. The
+ * library's Request takes a web stream as it is; handed a Node stream it wraps it in one that copies
+ * every chunk, and so does `Readable.toWeb` (to detach pooled buffers; socket reads are not pooled).
+ * Past the limit the stream fails and `tooLarge` runs; the rest of the body is drained, not destroyed
+ * (that would reset the connection before the client got its answer), and so is a cancelled body.
  */
-function webBody(source: Readable): ReadableStream<Uint8Array> {
+function webBody(req: IncomingMessage, limit: number, tooLarge: () => void): ReadableStream<Uint8Array> {
+  let seen = 0;
+  let over = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        source.on('data', (chunk: Buffer) => {
+        const fail = (err: Error) => {
+          if (over) return;
+          over = true;
+          controller.error(err);
+          req.resume();
+        };
+        req.on('data', (chunk: Buffer) => {
+          if (over) return;
+          seen += chunk.length;
+          if (seen > limit) {
+            fail(new BodyTooLarge(`request body exceeds ${limit} bytes`));
+            tooLarge();
+            return;
+          }
           controller.enqueue(chunk);
-          if ((controller.desiredSize ?? 0) <= 0) source.pause();
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
         });
-        source.once('end', () => controller.close());
-        source.once('error', (err) => controller.error(err));
+        req.once('end', () => {
+          if (!over) controller.close();
+          over = true;
+        });
+        req.once('error', fail);
+        req.once('close', () => {
+          if (!req.readableEnded) fail(new Error('the client closed the connection before the body ended'));
+        });
       },
       pull() {
-        source.resume();
+        req.resume();
       },
-      cancel(reason) {
-        source.destroy(reason instanceof Error ? reason : undefined);
+      cancel() {
+        over = true;
+        req.resume();
       },
     },
     { highWaterMark: 4 },
@@ -193,14 +217,10 @@ async function handOffStreaming(inv: HttpInvocation, proxyServer: http.Server): 
     if (res.headersSent) res.destroy();
     else handle();
   };
-  let body: ReadableStream | undefined;
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    const limit = new ByteLimit(inv.maxBodyBytes);
-    pipeline(req, limit, (err) => {
-      if (err instanceof BodyTooLarge) answer(() => tooLarge(res, inv.maxBodyBytes));
-    });
-    body = webBody(limit);
-  }
+  const body =
+    req.method === 'GET' || req.method === 'HEAD'
+      ? undefined
+      : webBody(req, inv.maxBodyBytes, () => answer(() => tooLarge(res, inv.maxBodyBytes)));
   const proxyReq: ProxyRequest = Object.assign(body ?? {}, {
     headers: {
       ...req.headers,

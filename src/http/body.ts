@@ -3,9 +3,13 @@
  * after decompression (413), gzip decompressed on the fly with node:zlib.
  */
 import { Readable } from 'node:stream';
+import type { ReadableStreamDefaultReader } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
 import type { HttpRequest } from '@azure/functions';
 import { HttpError } from '../core/errors.js';
+
+/** A request body stream, as the library gives it. */
+type Body = NonNullable<HttpRequest['body']>;
 
 /** Media types of raw log bytes. */
 export const RAW_TYPES = ['application/octet-stream', 'text/plain'] as const;
@@ -61,28 +65,63 @@ export function checkBodyHeaders(req: HttpRequest, rules: BodyRules): { gzip: bo
 export async function* bodyChunks(req: HttpRequest, rules: BodyRules): AsyncGenerator<Uint8Array> {
   const { gzip } = checkBodyHeaders(req, rules);
   if (req.body === null) return;
-  const raw = Readable.fromWeb(req.body);
-  const gunzip = gzip ? createGunzip() : undefined;
-  if (gunzip !== undefined) {
-    raw.on('error', (err) => gunzip.destroy(err));
-    raw.pipe(gunzip);
-  }
   let total = 0;
+  const counted = (bytes: Uint8Array) => {
+    total += bytes.byteLength;
+    if (total > rules.maxBytes) throw tooLarge(rules.maxBytes, gzip ? 'the decompressed body' : 'the body');
+    return bytes;
+  };
   try {
-    for await (const chunk of (gunzip ?? raw).iterator({ destroyOnReturn: false })) {
-      const bytes = chunk as Buffer;
-      total += bytes.byteLength;
-      if (total > rules.maxBytes) throw tooLarge(rules.maxBytes, gzip ? 'the decompressed body' : 'the body');
-      yield bytes;
-    }
+    if (gzip) yield* gunzipped(req.body, counted);
+    else yield* read(req.body, counted);
   } catch (err) {
     if (err instanceof HttpError) throw err;
     const why = err instanceof Error ? err.message : String(err);
     throw new HttpError(400, 'invalid_body', `the body could not be read${gzip ? ' as gzip' : ''}: ${why}`);
+  }
+}
+
+/**
+ * The chunks of a web stream, read directly (no Node stream in between: one promise per chunk).
+ * Stopping early drains the rest rather than cancelling: cancelling the request resets the connection
+ * the Functions host forwards requests over, failing the next request on it.
+ */
+async function* read(body: Body, each: (b: Uint8Array) => Uint8Array) {
+  const reader = body.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield each(next.value as Uint8Array);
+    }
   } finally {
-    gunzip?.destroy();
-    // Drain rather than destroy what the client still sends: destroying the request resets the
-    // connection the Functions host forwards requests over, failing the next request on it.
+    if (!done) void drain(reader);
+  }
+}
+
+async function drain(reader: ReadableStreamDefaultReader): Promise<void> {
+  try {
+    while (!(await reader.read()).done);
+  } catch {
+    /* the body failed: nothing left to drain */
+  }
+}
+
+/** The decompressed chunks of a gzip web stream. */
+async function* gunzipped(body: Body, each: (b: Uint8Array) => Uint8Array) {
+  const raw = Readable.fromWeb(body);
+  const gunzip = createGunzip();
+  raw.on('error', (err) => gunzip.destroy(err));
+  raw.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip.iterator({ destroyOnReturn: false })) yield each(chunk as Buffer);
+  } finally {
+    gunzip.destroy();
+    // Drain rather than destroy what the client still sends (see `read`).
     raw.unpipe();
     raw.on('error', () => undefined).resume();
   }
