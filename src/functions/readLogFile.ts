@@ -5,6 +5,7 @@ import { locateSession } from '../core/query/locate.js';
 import { intParam, routeParam } from '../http/params.js';
 import { flagParam, sessionQuery } from '../http/queryParams.js';
 import { http } from '../http/respond.js';
+import { responseBody } from '../http/streamBody.js';
 import { dataStore } from '../storage/clients.js';
 import { queryAuthLevel } from '../storage/config.js';
 
@@ -12,7 +13,7 @@ const header = (req: { headers: { get(n: string): string | null } }, name: strin
   req.headers.get(name) ?? undefined;
 
 /** `GET …/sessions/{session}/logs/{node}/{*file}`: the file, streamed; ranges, tail, ETag, download. */
-export const readLogFileHandler = http(async (req) => {
+export const readLogFileHandler = http(async (req, context) => {
   const session = sessionQuery(req);
   const node = routeParam(req, 'node', nodeName);
   const file = routeParam(req, 'file', fileName);
@@ -21,7 +22,7 @@ export const readLogFileHandler = http(async (req) => {
   const length = intParam(req, 'length', 1, Number.MAX_SAFE_INTEGER);
   const download = flagParam(req, 'download');
   const store = dataStore();
-  return readLogFile(store, {
+  const result = await readLogFile(store, {
     session: await locateSession(store, session),
     node,
     file,
@@ -33,6 +34,16 @@ export const readLogFileHandler = http(async (req) => {
     ...(offset !== undefined && { offset }),
     ...(length !== undefined && { length }),
   });
+  // Read from storage only as fast as the client takes it (see src/http/streamBody.ts).
+  const { body, ...rest } = result;
+  return body === undefined
+    ? rest
+    : {
+        ...rest,
+        body: responseBody(body, context.invocationId, (bytes) =>
+          context.log(`the client went away after ${bytes} bytes of ${file}; stopped reading it`),
+        ),
+      };
 });
 
 app.http('readLogFile', {

@@ -190,6 +190,21 @@ class ProxyResponse {
     this.start();
     this.res.end();
   }
+  // What a ServerResponse offers for back-pressure, which an app may use (as this one does).
+  get writableNeedDrain(): boolean {
+    return this.res.writableNeedDrain;
+  }
+  get destroyed(): boolean {
+    return this.res.destroyed || !this.live();
+  }
+  once(event: 'drain' | 'close', listener: () => void): this {
+    this.res.once(event, listener);
+    return this;
+  }
+  off(event: 'drain' | 'close', listener: () => void): this {
+    this.res.off(event, listener);
+    return this;
+  }
 }
 
 /**

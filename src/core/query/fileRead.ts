@@ -2,10 +2,9 @@
  * Reading one log file (API.md "File reads"): whole, by `Range` or `?offset=&length=`, or its last
  * N lines; always streamed, always with the file's ETag, 304 when `If-None-Match` matches.
  */
-import { Readable } from 'node:stream';
 import type { BlobStore } from '../../storage/blobStore.js';
 import { HttpError, invalidParameter } from '../errors.js';
-import { findLogFile, readFileRange, streamFileRange, type LogFile } from './logFile.js';
+import { fileRangeChunks, findLogFile, readFileRange, type LogFile } from './logFile.js';
 import { missingIn, type LocatedSession } from './locate.js';
 import { contentRange, offsetRange, parseRangeHeader, type ByteRange, type RangeAnswer } from './range.js';
 import { tailStart, type TailOptions } from './tail.js';
@@ -29,7 +28,8 @@ export interface FileReadRequest {
 export interface FileReadResult {
   status: 200 | 206 | 304;
   headers: Record<string, string>;
-  body?: Readable;
+  /** The bytes, streamed (read from storage as they are asked for). */
+  body?: AsyncIterable<Buffer> | Iterable<Buffer>;
 }
 
 /** `If-None-Match` matches when it is `*` or lists the ETag (weak comparison, as RFC 9110 asks). */
@@ -145,7 +145,7 @@ async function tail(
   return {
     status: 200,
     headers: { ...headers, 'Content-Length': String(body.length) },
-    body: Readable.from([body], { objectMode: false }),
+    body: [body],
   };
 }
 
@@ -159,6 +159,6 @@ function serve(
   return {
     status,
     headers: { ...headers, 'Content-Length': String(range.end - range.start) },
-    body: streamFileRange(store, file, range.start, range.end),
+    body: fileRangeChunks(store, file, range.start, range.end),
   };
 }

@@ -118,10 +118,20 @@ const CHUNK = 512 * 1024;
  * Functions HTTP proxy; up to two are read ahead so storage and the client work at once.
  */
 export function streamFileRange(store: BlobStore, file: LogFile, start: number, end: number): Readable {
-  return Readable.from(gathered(rangeChunks(store, file, start, end)), {
+  return Readable.from(fileRangeChunks(store, file, start, end), {
     objectMode: false,
     highWaterMark: 2 * CHUNK,
   });
+}
+
+/** The bytes `[start, end)` of a file, across its segments, in chunks of about CHUNK bytes. */
+export function fileRangeChunks(
+  store: BlobStore,
+  file: LogFile,
+  start: number,
+  end: number,
+): AsyncGenerator<Buffer> {
+  return gathered(rangeChunks(store, file, start, end));
 }
 
 async function* gathered(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
