@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only <substring>] [-- --rounds N]`: starts its own Azurite, runs the named
+ * `npm run bench [-- --only <substring>] [-- --rounds N]`: starts a fresh Azurite per scenario, runs the named
  * scenarios, prints scenario / ours / baseline / ratio (medians), and writes docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -74,21 +74,24 @@ async function main(): Promise<void> {
   const chosen = scenarios.filter((s) => only === undefined || s.name.includes(only));
   if (chosen.length === 0)
     throw new Error(`no scenario matches "${only}"; scenarios: ${scenarios.map((s) => s.name).join('; ')}`);
-  const azurite = await startAzurite();
-  const ctx: BenchContext = {
-    connectionString: azurite.connectionString,
-    service: BlobServiceClient.fromConnectionString(azurite.connectionString),
-    container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
-    log: (m) => process.stderr.write(`${m}\n`),
-  };
+  const log = (m: string) => process.stderr.write(`${m}\n`);
   const results: Result[] = [];
-  try {
-    for (const s of chosen) {
-      ctx.log(`▶ ${s.name}`);
+  for (const s of chosen) {
+    log(`▶ ${s.name}`);
+    // A fresh, empty Azurite per scenario: Azurite in memory slows down as data accumulates, so a
+    // shared one would measure later scenarios under different conditions than earlier ones.
+    const azurite = await startAzurite();
+    const ctx: BenchContext = {
+      connectionString: azurite.connectionString,
+      service: BlobServiceClient.fromConnectionString(azurite.connectionString),
+      container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
+      log,
+    };
+    try {
       results.push(await runScenario(s, ctx, rounds));
+    } finally {
+      await azurite.stop();
     }
-  } finally {
-    await azurite.stop();
   }
   const out = table(results);
   process.stdout.write(`\n${out}\n`);
@@ -96,8 +99,9 @@ async function main(): Promise<void> {
     '# Benchmarks',
     '',
     'Written by `npm run bench` (do not edit by hand; the figures of the last full run).',
-    'Every scenario measures our figure and its baseline in the same run against the same Azurite, and',
-    'reports medians over its rounds; only the ratio is meaningful on a noisy machine.',
+    'Every scenario measures our figure and its baseline in the same run against the same Azurite (a',
+    'fresh one per scenario), and reports medians over its rounds; only the ratio is meaningful on a',
+    'noisy machine.',
     '',
     `Last run: ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ` +
       `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${only === undefined ? '' : `, only "${only}"`}.`,

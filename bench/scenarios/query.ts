@@ -153,7 +153,7 @@ const tailScenario: Scenario = {
   ours: 'GET …/logs/head-1/raylet.out?tail=1000 (reads backwards in blocks)',
   baseline: "raw SDK download of the whole blob + split (upstream's way)",
   target: '≥ 50×, host peak RSS growth < 64 MiB',
-  rounds: 3,
+  rounds: 7,
   setup: (ctx) => bigLogSetup(ctx, 'qtail', 512 * MiB),
   async round(_ctx, state) {
     const s = state as BigLog;
