@@ -4,7 +4,6 @@
  * file's size, ranges and tail are computed over the concatenation; one ETag stands for all of them.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
 import { logBlob, parseBlobName, SEGMENT_MARK, type SessionRef } from '../layout.js';
 
@@ -113,18 +112,10 @@ export async function findLogFile(
 const CHUNK = 512 * 1024;
 
 /**
- * Streams bytes `[start, end)` of the file, segment after segment, with back-pressure. Storage's
- * ~64 KiB chunks are gathered into chunks of up to 512 KiB: fewer, larger writes through the
- * Functions HTTP proxy; up to two are read ahead so storage and the client work at once.
+ * The bytes `[start, end)` of the file, segment after segment, read as they are asked for. Storage's
+ * ~64 KiB chunks are gathered into chunks of about 512 KiB: fewer, larger writes through the
+ * Functions HTTP proxy.
  */
-export function streamFileRange(store: BlobStore, file: LogFile, start: number, end: number): Readable {
-  return Readable.from(fileRangeChunks(store, file, start, end), {
-    objectMode: false,
-    highWaterMark: 2 * CHUNK,
-  });
-}
-
-/** The bytes `[start, end)` of a file, across its segments, in chunks of about CHUNK bytes. */
 export function fileRangeChunks(
   store: BlobStore,
   file: LogFile,
