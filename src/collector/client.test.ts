@@ -120,6 +120,20 @@ describe('IngestClient', () => {
     ).rejects.toThrow(/gave up after \d+ attempts .*HTTP 500 internal/);
   });
 
+  it('times out a request that gets no answer, retries it, and reports the timeout', async () => {
+    let seen = 0;
+    const url = await serve(() => {
+      seen += 1; // never answers
+    });
+    const run = client(url, { requestTimeoutMs: 100, retryTimeoutMs: 400 }).append(S, {
+      file: 'a.log',
+      offset: 0,
+      data: Buffer.from('x'),
+    });
+    await expect(run).rejects.toThrow(/gave up after \d+ attempts .*the request timed out/);
+    expect(seen).toBeGreaterThan(1);
+  });
+
   it('posts a batch of base64 chunks and maps each item result in order', async () => {
     let envelope: Record<string, unknown> = {};
     const url = await serve((_req, body, res) => {

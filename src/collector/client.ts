@@ -6,6 +6,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import { DEFAULT_POLICY, parseRetryAfter, retryableStatus, retryDelay, type RetryPolicy } from './retry.js';
+import { request, RequestTimeout } from './transport.js';
 
 const gzip = promisify(gzipCb);
 
@@ -65,9 +66,10 @@ function aborted(signal: AbortSignal | undefined): Promise<void> {
 }
 
 function networkReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  if (err instanceof Error && err.name === 'TimeoutError') return 'the request timed out';
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+  if (err instanceof RequestTimeout) return 'the request timed out';
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return err instanceof Error ? err.message : String(err);
 }
 
 export class IngestClient {
@@ -123,16 +125,10 @@ export class IngestClient {
       let reason: string;
       let retryAfter: number | undefined;
       try {
-        const res = await fetch(url, {
-          method,
-          body,
-          headers,
-          signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 60_000),
-        });
-        const text = await res.text();
-        if (!retryableStatus(res.status)) return this.reply(res.status, text);
-        retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-        reason = `HTTP ${res.status}${errorCode(text)}`;
+        const res = await request(method, url, body, headers, this.o.requestTimeoutMs ?? 60_000);
+        if (!retryableStatus(res.status)) return this.reply(res.status, res.text);
+        retryAfter = parseRetryAfter(res.retryAfter);
+        reason = `HTTP ${res.status}${errorCode(res.text)}`;
       } catch (err) {
         if (err instanceof FatalError) throw err;
         reason = `cannot reach ${this.o.endpoint} (${networkReason(err)})`;
