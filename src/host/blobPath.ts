@@ -18,8 +18,7 @@ export interface BlobPath {
 export function resolveSettingTokens(text: string, env: Record<string, string | undefined>): string {
   return text.replace(/%([^%]+)%/g, (_m, name: string) => {
     const v = env[name];
-    if (v === undefined || v === '')
-      throw new Error(`blob trigger path "${text}": setting "${name}" is not set`);
+    if (v === undefined || v === '') throw new Error(`"${text}": setting "${name}" is not set`);
     return v;
   });
 }

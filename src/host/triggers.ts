@@ -1,4 +1,4 @@
-/** Non-HTTP triggers of the loaded app: blob-trigger listeners, manual runs and the Event Grid webhook. */
+/** Non-HTTP triggers of the loaded app: blob-trigger listeners, timers, manual runs and the Event Grid webhook. */
 import { clientForConnection, resolveConnection } from '../storage/connection.js';
 import { parseBlobPath, resolveSettingTokens } from './blobPath.js';
 import { BlobTriggerListener } from './blobTrigger.js';
@@ -6,7 +6,9 @@ import type { BindingInfo, LogCategory, LogLevel, RegisteredFunction } from './c
 import type { HostConfig } from './hostConfig.js';
 import { hostStorage } from './hostStorage.js';
 import type { LoadedApp } from './loader.js';
+import { parseSchedule } from './schedule.js';
 import { Semaphore } from './semaphore.js';
+import { TimerListener } from './timerTrigger.js';
 import type { TriggerControl } from './server.js';
 
 export interface TriggerOptions {
@@ -61,7 +63,43 @@ export function blobNameFromUrl(containerUrl: string, blobUrl: string): string |
   return name === '' ? undefined : name;
 }
 
-/** Starts a listener per blob-triggered function; returns their control and stop. */
+/** Starts a timer per timer-triggered function, keyed by lower-case function name. */
+function startTimers(app: LoadedApp, opts: TriggerOptions): Map<string, TimerListener> {
+  const timers = new Map<string, TimerListener>();
+  for (const fn of app.registry.functions.values()) {
+    const entry = Object.entries(fn.metadata.bindings).find(
+      ([, b]) => b.type?.toLowerCase() === 'timertrigger',
+    );
+    if (entry === undefined) continue;
+    const [bindingName, binding] = entry;
+    const written = typeof binding.schedule === 'string' ? binding.schedule : '';
+    try {
+      const text = resolveSettingTokens(written, process.env);
+      const timer = new TimerListener(app, fn, bindingName, parseSchedule(text), {
+        runOnStartup: binding.runOnStartup === true,
+        timeoutMs: opts.timeoutMs,
+        log: opts.log,
+      });
+      timers.set(fn.metadata.name.toLowerCase(), timer);
+      timer.start();
+      opts.log(
+        'information',
+        'system',
+        `Timer trigger '${fn.metadata.name}' runs on "${text}" (UTC); next at ${timer.next?.toISOString()}.`,
+      );
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      opts.log(
+        'error',
+        'system',
+        `Function '${fn.metadata.name}' is disabled: schedule "${written}": ${text}`,
+      );
+    }
+  }
+  return timers;
+}
+
+/** Starts a listener per blob-triggered and timer-triggered function; returns their control and stop. */
 export function startTriggers(
   app: LoadedApp,
   opts: TriggerOptions,
@@ -90,8 +128,14 @@ export function startTriggers(
       opts.log('error', 'system', `Function '${fn.metadata.name}' is disabled: ${text}`);
     }
   }
+  const timers = startTimers(app, opts);
   const control: TriggerControl = {
     run: (name, input) => {
+      const timer = timers.get(name.toLowerCase());
+      if (timer !== undefined) {
+        timer.runNow('manual');
+        return true;
+      }
       const listener = listeners.get(name.toLowerCase());
       if (listener === undefined || typeof input !== 'string') return false;
       const prefix = `${listener.path.container}/`;
@@ -116,7 +160,7 @@ export function startTriggers(
   return Promise.resolve({
     control,
     stop: async () => {
-      await Promise.all([...listeners.values()].map((l) => l.stop()));
+      await Promise.all([...listeners.values(), ...timers.values()].map((l) => l.stop()));
     },
   });
 }
