@@ -20,6 +20,8 @@ export async function benchHost(
     HistoryStorage: cs,
     AzureWebJobsStorage: cs,
     AZURE_STORAGE_CONTAINER: container,
+    // No hourly reconcile in the middle of a measurement.
+    INDEX_RECONCILE_SCHEDULE: 'off',
     ...opts.env,
   };
   return { ...(await spawnHost({ env, startTimeoutMs: 60_000 })), container };

@@ -5,7 +5,7 @@ import {
 } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { buildClient } from './clients.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, DEFAULT_RECONCILE_SCHEDULE, indexReconcileSchedule, loadConfig } from './config.js';
 import { resolveConnection } from './connection.js';
 
 const KEY = 'c2VjcmV0LWtleS1kby1ub3QtcHJpbnQtbWUtZXZlci0xMjM0NTY3ODkwYWJjZGVmZ2g=';
@@ -157,5 +157,29 @@ describe('the blob trigger connection resolves by the host rules', () => {
 
   it('names the setting when nothing is set', () => {
     expect(() => resolveConnection('HistoryStorage', {})).toThrow(/^HistoryStorage: is not set/);
+  });
+});
+
+describe('INDEX_RECONCILE_SCHEDULE', () => {
+  it('defaults to hourly, takes NCRONTAB or a TimeSpan, and "off" registers no timer', () => {
+    expect(indexReconcileSchedule({})).toBe(DEFAULT_RECONCILE_SCHEDULE);
+    expect(DEFAULT_RECONCILE_SCHEDULE).toBe('0 0 * * * *');
+    expect(indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: '0 */15 * * * Mon-Fri' })).toBe(
+      '0 */15 * * * Mon-Fri',
+    );
+    expect(indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: '1.00:00:00' })).toBe('1.00:00:00');
+    expect(indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: 'OFF' })).toBeUndefined();
+  });
+
+  it('names the setting when the value has the wrong shape, at start-up', () => {
+    for (const bad of ['hourly', '0 * * * *', '0 0 * * * * *', '1h']) {
+      expect(() => indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: bad }), bad).toThrow(ConfigError);
+      expect(() =>
+        loadConfig({
+          AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+          INDEX_RECONCILE_SCHEDULE: bad,
+        }),
+      ).toThrow(/INDEX_RECONCILE_SCHEDULE: must be six NCRONTAB fields/);
+    }
   });
 });

@@ -210,6 +210,29 @@ export function indexerTriggerSource(env: Env = process.env): 'LogsAndContainerS
   );
 }
 
+/** The default reconcile schedule: hourly, on the hour (UTC). */
+export const DEFAULT_RECONCILE_SCHEDULE = '0 0 * * * *';
+
+/**
+ * `INDEX_RECONCILE_SCHEDULE` alone: when the `reconcileIndex` timer rebuilds the index from a listing
+ * (makes byte counts exact, drops what was deleted). A six-field NCRONTAB expression or a TimeSpan
+ * `hh:mm:ss`, as the Functions host takes them; default hourly; `off` registers no timer. Read when the
+ * function registers. Only the shape is checked here; the host parses the values.
+ */
+export function indexReconcileSchedule(env: Env = process.env): string | undefined {
+  const raw = setting(env, 'INDEX_RECONCILE_SCHEDULE') ?? DEFAULT_RECONCILE_SCHEDULE;
+  if (raw.toLowerCase() === 'off') return undefined;
+  const cron = /^[0-9A-Za-z*,/-]+(\s+[0-9A-Za-z*,/-]+){5}$/.test(raw);
+  const span = /^(\d+\.)?\d{1,2}:\d{2}:\d{2}$/.test(raw);
+  if (!cron && !span) {
+    throw new ConfigError(
+      'INDEX_RECONCILE_SCHEDULE',
+      `must be six NCRONTAB fields ({second} {minute} {hour} {day} {month} {day-of-week}), a TimeSpan hh:mm:ss, or "off" (got "${raw}")`,
+    );
+  }
+  return raw;
+}
+
 /** Builds the configuration from an environment; throws ConfigError naming the first bad setting. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const container = setting(env, 'AZURE_STORAGE_CONTAINER') ?? 'ray-historyserver';
@@ -221,6 +244,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const queryAuth = queryAuthLevel(env);
   indexerTriggerSource(env);
+  indexReconcileSchedule(env);
   return {
     storage: storageTarget(env),
     container,

@@ -77,3 +77,52 @@ describe('indexer with the Event Grid source (once per append blob)', () => {
     expect(await session()).toMatchObject({ files: 2, bytes: 36 + 4 });
   });
 });
+
+describe('the reconcile timer (INDEX_RECONCILE_SCHEDULE)', () => {
+  let timed: RunningHost;
+
+  beforeAll(async () => {
+    timed = await startHost({
+      env: { INDEXER_TRIGGER_SOURCE: 'EventGrid', INDEX_RECONCILE_SCHEDULE: '*/2 * * * * *' },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await timed?.stop();
+  });
+
+  it('makes byte counts exact by itself, without anyone calling reindex', async () => {
+    const T = 'session_2026-06-02_12-00-00_000001';
+    const path = `/api/v1/logs/grid/rc-timed/${T}/head/a.log`;
+    const append = async (i: number) => {
+      const res = await fetch(`${timed.baseUrl}${path}?offset=${6 * i}`, {
+        method: 'PUT',
+        body: 'hello\n',
+        headers: { 'Content-Type': 'text/plain' },
+      });
+      expect(res.status, await res.text()).toBe(200);
+    };
+    const listedBytes = async () => {
+      const res = await fetch(`${timed.baseUrl}/api/v1/clusters/grid/rc-timed/sessions`);
+      if (res.status !== 200) return undefined;
+      return ((await res.json()) as { sessions: { bytes: number; files: number }[] }).sessions[0];
+    };
+    await append(0);
+    await eventually(
+      async () => ((await listedBytes())?.files === 1 ? true : undefined),
+      15_000,
+      'a.log indexed',
+    );
+    const reconciles = () => timed.output().match(/reconciled the index from \d+ blobs/g)?.length ?? 0;
+    const before = reconciles();
+    for (let i = 1; i < 4; i++) await append(i);
+    // With the Event Grid source the appends raise nothing; only a reconcile brings bytes to 24.
+    await eventually(
+      async () => ((await listedBytes())?.bytes === 24 ? true : undefined),
+      20_000,
+      'the session listed with 24 bytes',
+    );
+    expect(reconciles()).toBeGreaterThan(before);
+    expect(timed.output()).not.toMatch(/POST \/api\/v1\/admin\/reindex/);
+  });
+});

@@ -48,7 +48,11 @@ function assertBuilt(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p tsconfig.json)`);
 }
 
-/** The environment every host gets: the run's Azurite for app data, trigger and host storage. */
+/**
+ * The environment every host gets: the run's Azurite for app data, trigger and host storage. The
+ * app's hourly reconcile timer is off unless a test turns it on, so that a run crossing the hour does
+ * not change what a test observes of the index.
+ */
 export function hostEnv(container: string, extra: Record<string, string> = {}): Record<string, string> {
   const cs = azuriteConnectionString();
   const env: Record<string, string> = {};
@@ -61,6 +65,7 @@ export function hostEnv(container: string, extra: Record<string, string> = {}): 
     HistoryStorage: cs,
     AzureWebJobsStorage: cs,
     AZURE_STORAGE_CONTAINER: container,
+    INDEX_RECONCILE_SCHEDULE: 'off',
     ...extra,
   };
 }
