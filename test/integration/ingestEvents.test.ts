@@ -5,6 +5,7 @@ import { storeEvents } from '../../src/core/ingest/events.js';
 import { forgetSeen } from '../../src/core/ingest/seen.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { metadataBlob } from '../../src/core/layout.js';
+import { parseRfc3339Nanos } from '../../src/core/query/timestamp.js';
 import { postEventsHandler } from '../../src/functions/postEvents.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
 import { allBlobs, call, postRequest, restoreEnv, SESSION, useFreshApp } from './ingestSupport.js';
@@ -99,6 +100,9 @@ describe('Ray events (handler against Azurite)', () => {
       cluster: 'raycluster-kuberay',
       clusterid: 'default',
     });
+    // The span of the file's event times, for the events route to skip files outside a page.
+    const nanos = String(parseRfc3339Nanos(String(jobA.timestamp))).padStart(24, '0');
+    expect(props?.metadata).toMatchObject({ mintime: nanos, maxtime: nanos });
     const meta = await store.readText(metadataBlob('default', 'raycluster-kuberay', SESSION));
     expect(JSON.parse(meta?.text ?? '{}')).toMatchObject({
       namespace: 'default',

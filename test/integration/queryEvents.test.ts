@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { storeEvents } from '../../src/core/ingest/events.js';
+import { queryEvents } from '../../src/core/query/events.js';
+import { parseRfc3339Nanos } from '../../src/core/query/timestamp.js';
 import { getEventsHandler } from '../../src/functions/getEvents.js';
+import type { BlobStore } from '../../src/storage/blobStore.js';
 import {
   call,
+  CLUSTER,
+  NS,
+  REF,
   sessionParams,
   useEnv,
   useFreshContainer,
@@ -144,5 +151,86 @@ describe('session events (handler against Azurite)', () => {
     await writeMetadata(store, { clusterId: 'default' });
     await writeLog(store, 'head-1', 'a', ['a']);
     expect((await events()).body).toEqual({ events: [] });
+  });
+});
+
+describe('session events at scale: a page reads the files that overlap it', () => {
+  const BATCHES = 40;
+  const PER = 25;
+  const t0 = Date.UTC(2026, 0, 27, 11, 0, 0);
+  const at = (ms: number, ns: number) =>
+    `${new Date(t0 + ms).toISOString().slice(0, 19)}.${String(ms % 1000).padStart(3, '0')}${String(ns).padStart(6, '0')}Z`;
+
+  /** The store, counting the event files read. */
+  function counting(store: BlobStore): { store: BlobStore; reads: () => number } {
+    let n = 0;
+    const wrapped = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'readText')
+          return (name: string) => {
+            n += 1;
+            return target.readText(name);
+          };
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    return { store: wrapped, reads: () => n };
+  }
+
+  it('pages through 1,000 ingested events in order, reading a few files per page', async () => {
+    const store = useFreshContainer();
+    const all: Ev[] = [];
+    // Batch b holds events of the 100 s after b × 100 s, shuffled; ingest records each file's span.
+    for (let b = 0; b < BATCHES; b++) {
+      const batch = Array.from({ length: PER }, (_, i) =>
+        ev(`e${b}-${i}`, at(b * 100_000 + ((i * 7919) % 100_000), i), 'TASK_LIFECYCLE_EVENT'),
+      );
+      all.push(...batch);
+      const r = await storeEvents(
+        store,
+        { namespace: NS, cluster: CLUSTER, clusterId: NS, node: 'head-1' },
+        batch,
+        45_000,
+      );
+      expect(r.accepted).toBe(PER);
+    }
+    // A file written without a span (by hand, or by an older version) is read for every page.
+    const loose = [
+      ev('loose-1', at(50, 0)),
+      ev('loose-2', at(2_000_000, 0)),
+      ev('loose-3', at(3_999_999, 5)),
+    ];
+    await writeEvents(store, 'worker-1', loose);
+    all.push(...loose);
+    const key = (e: Ev) => `${String(parseRfc3339Nanos(e.timestamp)).padStart(24, '0')}|${e.eventId}`;
+    const expected = [...all].sort((a, b) => (key(a) < key(b) ? -1 : 1)).map((e) => e.eventId);
+
+    const { store: counted, reads } = counting(store);
+    const s = { namespace: NS, ...REF };
+    const got: string[] = [];
+    const perPage: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const before = reads();
+      const page = await queryEvents(counted, s, { limit: 50, ...(cursor !== undefined && { cursor }) });
+      perPage.push(reads() - before);
+      got.push(...page.events.map((e) => String(e.eventId)));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    expect(got).toEqual(expected);
+    // 41 files; reading them all for each of 21 pages would be 861 reads.
+    expect(Math.max(...perPage)).toBeLessThanOrEqual(17);
+    expect(perPage.reduce((a, b) => a + b, 0)).toBeLessThan(861 / 3);
+
+    // A time window reads only the files that can hold it (and the one without a span).
+    const before = reads();
+    const window = await queryEvents(counted, s, {
+      limit: 1000,
+      since: parseRfc3339Nanos(at(1_000_000, 0)) ?? 0n,
+      until: parseRfc3339Nanos(at(1_200_000, 0)) ?? 0n,
+    });
+    expect(window.events).toHaveLength(2 * PER);
+    expect(reads() - before).toBeLessThanOrEqual(3);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvent, isRfc3339, jobIdHex } from './eventCheck.js';
+import { timeSpan } from './events.js';
 
 const SESSION = 'session_2026-01-27_10-52-59_373533_1';
 const base = {
@@ -54,5 +55,19 @@ describe('isRfc3339 and jobIdHex', () => {
     expect(jobIdHex('_-8')).toBe('ffef');
     expect(jobIdHex('==')).toBeNull();
     expect(jobIdHex('A'.repeat(60))).toBeNull(); // 45 bytes: longer than any job id
+  });
+});
+
+describe('timeSpan', () => {
+  it('gives the earliest and latest event time as 24-digit nanoseconds, or nothing', () => {
+    expect(
+      timeSpan([
+        { timestamp: '2026-01-27T10:53:00.000000002Z' },
+        { timestamp: '2026-01-27T10:52:59.5Z' },
+        { timestamp: '2026-01-27T11:53:00.000000001+01:00' },
+      ]),
+    ).toEqual({ mintime: '000001769511179500000000', maxtime: '000001769511180000000002' });
+    expect(timeSpan([{ timestamp: '2026-01-27T10:53:00Z' }, { timestamp: 'yesterday' }])).toBeUndefined();
+    expect(timeSpan([])).toBeUndefined();
   });
 });

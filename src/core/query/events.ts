@@ -7,7 +7,7 @@ import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
 import { parseBlobName, sessionPrefix } from '../layout.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { sessionExists, sessionNotFound, type LocatedSession } from './locate.js';
-import { parseRfc3339Nanos } from './timestamp.js';
+import { nanosKey, parseRfc3339Nanos } from './timestamp.js';
 
 export interface EventsQuery {
   node?: string;
@@ -44,48 +44,57 @@ const READ_CONCURRENCY = 8;
 
 function keyOf(event: RayEvent): Keyed {
   const ts = typeof event.timestamp === 'string' ? parseRfc3339Nanos(event.timestamp) : null;
-  const at = ts === null || ts < 0n ? NO_TIME : ts.toString().padStart(24, '0');
+  const at = ts === null || ts < 0n ? NO_TIME : nanosKey(ts);
   return { event, at, id: typeof event.eventId === 'string' ? event.eventId : '' };
 }
 
 const byTimeThenId = (a: Keyed, b: Keyed) =>
   a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
-async function eventFiles(store: BlobStore, s: LocatedSession, q: EventsQuery): Promise<BlobProps[]> {
+/** An event file, with the span of its events' times when ingest recorded it. */
+interface EventFile {
+  blob: BlobProps;
+  stamp: string;
+  /** Earliest and latest event time (nanosKey), or undefined: the file may hold anything. */
+  min?: string;
+  max?: string;
+}
+
+const SPAN = /^\d{24}$/;
+
+async function eventFiles(store: BlobStore, s: LocatedSession, q: EventsQuery): Promise<EventFile[]> {
   const root = sessionPrefix(s);
   const areas = q.jobId !== undefined ? [`job_events/${q.jobId}/`] : ['node_events/', 'job_events/'];
   const files: BlobProps[] = [];
   for (const area of areas) {
     let cursor: string | undefined;
     do {
-      const page = await store.list({ prefix: root + area, pageSize: 5000, ...(cursor && { cursor }) });
+      const page = await store.list({
+        prefix: root + area,
+        pageSize: 5000,
+        includeMetadata: true,
+        ...(cursor && { cursor }),
+      });
       files.push(...page.blobs);
       cursor = page.cursor;
     } while (cursor !== undefined);
   }
-  const keep: { blob: BlobProps; stamp: string }[] = [];
+  const keep: EventFile[] = [];
   for (const blob of files) {
     const p = parseBlobName(blob.name);
     const isEvents = p.kind === 'nodeEvents' || p.kind === 'jobEvents';
-    if (isEvents && (q.node === undefined || p.node === q.node)) keep.push({ blob, stamp: p.stamp });
+    if (!isEvents || (q.node !== undefined && p.node !== q.node)) continue;
+    const { mintime, maxtime } = blob.metadata;
+    const spanned =
+      mintime !== undefined && maxtime !== undefined && SPAN.test(mintime) && SPAN.test(maxtime);
+    keep.push({ blob, stamp: p.stamp, ...(spanned && { min: mintime, max: maxtime }) });
   }
-  // Oldest write first, so that of two copies of an event the first one written is kept.
-  keep.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
-  return keep.map((k) => k.blob);
+  return keep;
 }
 
-async function readEvents(store: BlobStore, files: BlobProps[]): Promise<RayEvent[][]> {
-  const out: RayEvent[][] = new Array<RayEvent[]>(files.length).fill([]);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      const got = await store.readText((files[i] as BlobProps).name);
-      out[i] = got === null ? [] : parseEventFile(got.text);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
-  return out;
+async function readEventFile(store: BlobStore, file: EventFile): Promise<RayEvent[]> {
+  const got = await store.readText(file.blob.name);
+  return got === null ? [] : parseEventFile(got.text);
 }
 
 /** A stored event file's events; a file that is not a JSON array of objects contributes none. */
@@ -105,7 +114,14 @@ function isAfter(v: unknown): v is { at: string; id: string } {
   return typeof c === 'object' && c !== null && typeof c.at === 'string' && typeof c.id === 'string';
 }
 
-/** Merges, dedupes, filters, orders and pages a session's events. */
+/**
+ * Merges, dedupes, filters, orders and pages a session's events. Files are read in the order of their
+ * earliest event (files without a recorded span first; oldest write first among equals),
+ * `READ_CONCURRENCY` at a time, keeping only the `limit + 1` smallest matching events; reading stops
+ * once every unread file starts after the last of those, and a file whose span lies wholly before the
+ * page (or outside `since`/`until`) is never read. So a page costs the files that overlap it, not the
+ * whole session.
+ */
 export async function queryEvents(store: BlobStore, s: LocatedSession, q: EventsQuery): Promise<EventPage> {
   const scope = JSON.stringify([
     'events',
@@ -118,32 +134,55 @@ export async function queryEvents(store: BlobStore, s: LocatedSession, q: Events
     String(q.until ?? ''),
   ]);
   const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, scope, isAfter);
-  const files = await eventFiles(store, s, q);
-  if (files.length === 0 && !(await sessionExists(store, s))) throw sessionNotFound(s);
+  const all = await eventFiles(store, s, q);
+  if (all.length === 0 && !(await sessionExists(store, s))) throw sessionNotFound(s);
+  const since = q.since === undefined ? undefined : nanosKey(q.since);
+  const until = q.until === undefined ? undefined : nanosKey(q.until);
+  const files = all
+    .filter(
+      (f) =>
+        f.min === undefined ||
+        f.max === undefined ||
+        ((after === undefined || f.max >= after.at) &&
+          (since === undefined || f.max >= since) &&
+          (until === undefined || f.min < until)),
+    )
+    // Oldest write first among equals, so that of two copies of an event the first one written is kept.
+    .sort((a, b) => cmp(a.min ?? '', b.min ?? '') || cmp(a.stamp, b.stamp));
+  const want = q.limit + 1;
   const seen = new Set<string>();
-  const kept: Keyed[] = [];
-  for (const batch of await readEvents(store, files)) {
-    for (const event of batch) {
-      const k = keyOf(event);
-      if (k.id !== '') {
-        if (seen.has(k.id)) continue;
-        seen.add(k.id);
+  let kept: Keyed[] = [];
+  for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
+    const last = kept[want - 1];
+    // Every file from here on starts after the page's last event: none can change the page.
+    if (last !== undefined && (files[i]?.min ?? '') > last.at) break;
+    const batch = files.slice(i, i + READ_CONCURRENCY);
+    for (const events of await Promise.all(batch.map((f) => readEventFile(store, f)))) {
+      for (const event of events) {
+        const k = keyOf(event);
+        if (k.id !== '') {
+          if (seen.has(k.id)) continue;
+          seen.add(k.id);
+        }
+        if (matches(k, q) && (after === undefined || byTimeThenId(k, { ...after, event: {} }) > 0))
+          kept.push(k);
       }
-      if (matches(k, q) && (after === undefined || byTimeThenId(k, { ...after, event: {} }) > 0))
-        kept.push(k);
     }
+    kept.sort(byTimeThenId);
+    if (kept.length > want) kept = kept.slice(0, want);
   }
-  kept.sort(byTimeThenId);
   const page = kept.slice(0, q.limit);
-  const last = page[page.length - 1];
+  const lastOfPage = page[page.length - 1];
   return {
     events: page.map((k) => k.event),
     ...(kept.length > q.limit &&
-      last !== undefined && {
-        nextCursor: encodeCursor(scope, { at: last.at, id: last.id }),
+      lastOfPage !== undefined && {
+        nextCursor: encodeCursor(scope, { at: lastOfPage.at, id: lastOfPage.id }),
       }),
   };
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function matches(k: Keyed, q: EventsQuery): boolean {
   if (q.types !== undefined && !q.types.includes(String(k.event.eventType))) return false;

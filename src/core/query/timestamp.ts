@@ -26,3 +26,8 @@ export function parseRfc3339Nanos(value: string): bigint | null {
   const fraction = BigInt((m[7] ?? '').padEnd(9, '0'));
   return seconds * 1_000_000_000n + fraction;
 }
+
+/** Nanoseconds as a fixed-width decimal string (24 digits), so that strings sort as the times do. */
+export function nanosKey(nanos: bigint): string {
+  return nanos.toString().padStart(24, '0');
+}
