@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { ContainerClient } from '@azure/storage-blob';
+import { storeEvents } from '../../src/core/ingest/events.js';
 import { logBlob } from '../../src/core/layout.js';
 import { fileRangeChunks, findLogFile } from '../../src/core/query/logFile.js';
 import { AzureBlobStore } from '../../src/storage/azureBlobStore.js';
@@ -371,3 +372,99 @@ export const queryScenarios: Scenario[] = [
   ...readScenarios,
   readInProcessScenario,
 ];
+
+const EVENT_FILES = 300;
+const EVENTS_PER_FILE = 100;
+
+/** Upstream's way to serve a page of events: read every event file of the session, merge, sort, page. */
+async function allFilesPage(container: ContainerClient, afterAt: string, limit: number): Promise<string[]> {
+  const names: string[] = [];
+  for await (const b of container.listBlobsFlat({ prefix: `log/bench_default/${REF.session}/node_events/` }))
+    names.push(b.name);
+  const events: { at: string; id: string }[] = [];
+  await pool(names, 8, async (name) => {
+    const body = await container.getBlobClient(name).downloadToBuffer();
+    for (const e of JSON.parse(body.toString('utf8')) as { eventId: string; timestamp: string }[])
+      events.push({ at: e.timestamp, id: e.eventId });
+  });
+  return events
+    .filter((e) => e.at > afterAt)
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1))
+    .slice(0, limit)
+    .map((e) => e.id);
+}
+
+const eventsScenario: Scenario = {
+  name: `query events page of 100 in the middle of a session of ${EVENT_FILES} event files (HTTP, local host)`,
+  unit: 'ms',
+  better: 'lower',
+  ours: 'GET …/events?limit=100&cursor=… (reads the files whose time span overlaps the page)',
+  baseline: 'raw SDK: read every event file of the session, merge, sort, page (upstream reads them all)',
+  target: 'informational',
+  rounds: 5,
+  async setup(ctx) {
+    const name = ctx.container('qevents');
+    const store = new AzureBlobStore(ctx.service, name);
+    const t0 = Date.UTC(2026, 0, 27, 11, 0, 0);
+    ctx.log(`  ingesting ${EVENT_FILES} × ${EVENTS_PER_FILE} events…`);
+    const files = Array.from({ length: EVENT_FILES }, (_, f) => f);
+    await pool(files, 8, async (f) => {
+      const events = Array.from({ length: EVENTS_PER_FILE }, (_, i) => ({
+        eventId: `e-${f}-${i}`,
+        eventType: 'TASK_LIFECYCLE_EVENT',
+        sourceType: 'CORE_WORKER',
+        severity: 'INFO',
+        message: '',
+        sessionName: REF.session,
+        timestamp: new Date(t0 + f * 10_000 + i * 100).toISOString(),
+      }));
+      const r = await storeEvents(
+        store,
+        { namespace: 'default', cluster: 'bench', clusterId: 'default', node: 'head-1' },
+        events,
+        45_000,
+      );
+      if (r.accepted !== EVENTS_PER_FILE) throw new Error(`stored ${r.accepted} events`);
+    });
+    const host = await startHost(ctx, name);
+    // The middle of the session: the cursor after the page that reaches its first half.
+    const middle = new Date(t0 + (EVENT_FILES / 2) * 10_000).toISOString();
+    let cursor = '';
+    let after = '';
+    while (after < middle) {
+      const r = await drain(host.baseUrl, `${SESSION_URL}/events?limit=1000${cursor}`);
+      const page = JSON.parse(Buffer.concat(r.body).toString('utf8')) as {
+        events: { timestamp: string }[];
+        nextCursor?: string;
+      };
+      if (page.nextCursor === undefined) throw new Error('never reached the middle');
+      cursor = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+      after = page.events[page.events.length - 1]?.timestamp ?? '';
+    }
+    return { host, container: ctx.service.getContainerClient(name), cursor, after };
+  },
+  async round(_ctx, state) {
+    const s = state as { host: Host; container: ContainerClient; cursor: string; after: string };
+    let ours: string[] = [];
+    const oursMs = await timed(async () => {
+      const r = await drain(s.host.baseUrl, `${SESSION_URL}/events?limit=100${s.cursor}`);
+      if (r.status !== 200) throw new Error(`events answered ${r.status}`);
+      ours = (
+        JSON.parse(Buffer.concat(r.body).toString('utf8')) as { events: { eventId: string }[] }
+      ).events.map((e) => e.eventId);
+    });
+    let theirs: string[] = [];
+    const baseMs = await timed(async () => {
+      theirs = await allFilesPage(s.container, s.after, 100);
+    });
+    if (ours.length !== 100 || ours.join() !== theirs.join()) throw new Error('the pages differ');
+    return { ours: oursMs, baseline: baseMs };
+  },
+  async teardown(_ctx, state) {
+    const s = state as { host: Host; container: ContainerClient };
+    await stopHost(s.host);
+    await s.container.delete();
+  },
+};
+
+queryScenarios.push(eventsScenario);
