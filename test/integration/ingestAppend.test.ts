@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendLogHandler } from '../../src/functions/appendLog.js';
+import { heldBack } from '../../src/core/ingest/holdBack.js';
+import { appendLog } from '../../src/core/ingest/logs.js';
 import { logBlob } from '../../src/core/layout.js';
+import { StorageError } from '../../src/storage/errors.js';
 import { eventually } from '../helpers/storage.js';
 import { forgetTails } from '../../src/core/ingest/segments.js';
 import {
@@ -167,6 +170,34 @@ describe('log append rules (handler against Azurite)', () => {
     await store.stageBlock('probe', Buffer.from('00000000').toString('base64'), Buffer.from('x'));
     expect(await allBlobs(store)).toEqual([]);
     expect(await allBlobsWithUncommitted(store)).toEqual(['probe']);
+  });
+
+  it('drops the staged blocks when storage fails while a body is held back, and writes nothing', async () => {
+    const store = useFreshApp();
+    let staged = 0;
+    const failing = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'stageBlock')
+          return (name: string, id: string, data: Uint8Array) => {
+            staged += 1;
+            if (staged === 2) return Promise.reject(new StorageError('throttled', 'server busy', 5));
+            return target.stageBlock(name, id, data);
+          };
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const source = randomBytes(9 * 1024 * 1024);
+    const chunks = [source.subarray(0, 5_000_000), source.subarray(5_000_000)];
+    await expect(appendLog(failing, target, 0, heldBack(failing, chunks), 45_000)).rejects.toThrow(
+      StorageError,
+    );
+    expect(staged).toBe(2);
+    expect(await allBlobsWithUncommitted(store)).toEqual([]);
+    // The same request again completes.
+    const again = await appendLog(store, target, 0, heldBack(store, chunks), 45_000);
+    expect(again).toMatchObject({ status: 'appended', nextOffset: source.byteLength });
+    expect((await readLog(store))?.equals(source)).toBe(true);
   });
 
   it('stores a body of unknown length of several pieces whole, leaving no scratch blob', async () => {
