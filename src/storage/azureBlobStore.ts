@@ -325,6 +325,52 @@ export class AzureBlobStore implements BlobStore {
     });
   }
 
+  async acquireLease(name: string, seconds: number): Promise<string | null> {
+    if (!Number.isInteger(seconds) || seconds < 15 || seconds > 60)
+      throw new RangeError(`lease of ${seconds} s: Azure takes 15-60`);
+    await this.putIfAbsent(name, '', 'application/octet-stream');
+    try {
+      const r = await this.client.getBlobClient(name).getBlobLeaseClient().acquireLease(seconds);
+      return r.leaseId ?? null;
+    } catch (err) {
+      const code = serviceCode(err);
+      if (code === 'LeaseAlreadyPresent' || code === 'LeaseIdMismatchWithLeaseOperation') return null;
+      if (isNotFound(err)) return this.acquireLease(name, seconds);
+      throw toStorageError(err, `lease ${name}`);
+    }
+  }
+
+  async renewLease(name: string, leaseId: string): Promise<boolean> {
+    try {
+      await this.client.getBlobClient(name).getBlobLeaseClient(leaseId).renewLease();
+      return true;
+    } catch (err) {
+      const code = serviceCode(err);
+      if (
+        isNotFound(err) ||
+        code === 'LeaseIdMismatchWithLeaseOperation' ||
+        code === 'LeaseNotPresentWithLeaseOperation'
+      )
+        return false;
+      throw toStorageError(err, `renew the lease of ${name}`);
+    }
+  }
+
+  async releaseLease(name: string, leaseId: string): Promise<void> {
+    try {
+      await this.client.getBlobClient(name).getBlobLeaseClient(leaseId).releaseLease();
+    } catch (err) {
+      const code = serviceCode(err);
+      if (
+        isNotFound(err) ||
+        code === 'LeaseIdMismatchWithLeaseOperation' ||
+        code === 'LeaseNotPresentWithLeaseOperation'
+      )
+        return;
+      throw toStorageError(err, `release the lease of ${name}`);
+    }
+  }
+
   private upload(
     name: string,
     body: string | Uint8Array,

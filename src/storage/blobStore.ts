@@ -102,6 +102,15 @@ export interface BlobStore {
   stageBlock(name: string, id: string, data: Uint8Array): Promise<void>;
   /** Makes the block blob exactly the staged blocks `ids`, in order (uncommitted others are dropped). */
   commitBlocks(name: string, ids: string[], contentType: string): Promise<void>;
+  /**
+   * Takes the lease of a lock blob (created empty if absent) for `seconds` (15–60): the lease id, or
+   * null while another holder has it. Single-writer steps (compactions) use it; data blobs are never leased.
+   */
+  acquireLease(name: string, seconds: number): Promise<string | null>;
+  /** Extends a lease this process holds; false when it was lost (expired and taken, or the blob gone). */
+  renewLease(name: string, leaseId: string): Promise<boolean>;
+  /** Gives a lease up (idempotent; a lost lease is not an error). */
+  releaseLease(name: string, leaseId: string): Promise<void>;
 }
 
 export interface UpdateResult {

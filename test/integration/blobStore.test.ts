@@ -202,3 +202,29 @@ describe('storage failures surface as typed errors, never as empty or absent', (
     expect((err as StorageError).kind).toBe('auth');
   });
 });
+
+describe('AzureBlobStore leases (single-writer steps)', () => {
+  it('gives a lock blob to one holder at a time, renews it, and lets it go', async () => {
+    const store = freshStore();
+    const first = await store.acquireLease('locks/a', 15);
+    expect(first).toEqual(expect.any(String));
+    expect(await store.acquireLease('locks/a', 15)).toBeNull();
+    expect(await store.renewLease('locks/a', first as string)).toBe(true);
+    expect(await store.renewLease('locks/a', '00000000-0000-0000-0000-000000000000')).toBe(false);
+    await store.releaseLease('locks/a', first as string);
+    await store.releaseLease('locks/a', first as string);
+    const second = await store.acquireLease('locks/a', 15);
+    expect(second).toEqual(expect.any(String));
+    expect(second).not.toBe(first);
+  });
+
+  it('lets exactly one of many concurrent contenders take a lease', async () => {
+    const store = freshStore();
+    const ids = await Promise.all(Array.from({ length: 8 }, () => store.acquireLease('locks/b', 15)));
+    expect(ids.filter((id) => id !== null)).toHaveLength(1);
+  });
+
+  it('refuses a duration Azure does not take', async () => {
+    await expect(freshStore().acquireLease('locks/c', 5)).rejects.toThrow(RangeError);
+  });
+});
