@@ -20,7 +20,7 @@ const ref = {
 const stamp = eventStamp(new Date(Date.UTC(2026, 0, 27, 10, 52, 59, 123)), '7f3a9c1e');
 
 describe('building blob names', () => {
-  it('follows API.md for every kind', () => {
+  it('follows docs/api.md for every kind', () => {
     expect(sessionPrefix(ref)).toBe('log/raycluster-kuberay_default/session_2026-01-27_10-52-59_373533_1/');
     expect(logBlob(ref, 'head-1', 'events/event_GCS.log')).toBe(
       'log/raycluster-kuberay_default/session_2026-01-27_10-52-59_373533_1/logs/head-1/events/event_GCS.log',

@@ -1,5 +1,5 @@
 /**
- * The storage layout of API.md, in one place: every blob name is built and parsed here, and every
+ * The storage layout of docs/api.md, in one place: every blob name is built and parsed here, and every
  * name that goes into one is validated on the way in. Nothing else concatenates blob paths.
  */
 import { invalidParameter } from './errors.js';

@@ -1,15 +1,15 @@
-import { app } from '@azure/functions';
+import { listClustersV1Route } from '../api/query.js';
+import { registerHttp } from '../app/register.js';
 import { clustersV1 } from '../core/index/read.js';
-import { http, json } from '../http/respond.js';
-import { dataStore } from '../storage/clients.js';
-import { queryAuthLevel } from '../storage/config.js';
+import { json } from '../http/respond.js';
+import { httpFunction } from '../http/route.js';
 
 /** `GET /api/v1/clusters`: every indexed cluster with its session count and latest session. */
-export const listClustersV1Handler = http(async () => json(200, await clustersV1(dataStore())));
+export const listClustersV1 = httpFunction(
+  listClustersV1Route,
+  ({ store }) =>
+    async () =>
+      json(200, await clustersV1(store)),
+);
 
-app.http('listClustersV1', {
-  methods: ['GET'],
-  route: 'v1/clusters',
-  authLevel: queryAuthLevel(),
-  handler: listClustersV1Handler,
-});
+registerHttp(listClustersV1);

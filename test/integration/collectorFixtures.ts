@@ -23,7 +23,9 @@ import {
 } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HttpRequest, InvocationContext, type HttpHandler } from '@azure/functions';
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import type { Deps } from '../../src/app/deps.js';
+import type { HttpFunction } from '../../src/http/route.js';
 import type { ContainerClient } from '@azure/storage-blob';
 import { logBlob, parseBlobName } from '../../src/core/layout.js';
 
@@ -213,11 +215,13 @@ function closer(server: Server): () => Promise<void> {
 
 /**
  * Serves the real ingest handlers (append and batch) over HTTP, checking `x-functions-key`, for
- * in-process tests that need no Functions host. Storage settings come from process.env.
+ * in-process tests that need no Functions host. Each request's handler is built from `deps()`, so a
+ * test may change settings between requests.
  */
 export async function handlerServer(
-  handlers: { append: HttpHandler; batch: HttpHandler },
+  functions: { append: HttpFunction; batch: HttpFunction },
   key: string,
+  deps: () => Deps,
 ): Promise<Running> {
   const server = createServer((req, res) => void serve(req, res));
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -251,7 +255,7 @@ export async function handlerServer(
       query: Object.fromEntries(url.searchParams),
       body: { bytes: await readBody(req) },
     });
-    const out = await (isBatch ? handlers.batch : handlers.append)(
+    const out = await (isBatch ? functions.batch : functions.append).make(deps())(
       request,
       new InvocationContext({ functionName: 'test' }),
     );

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storeEvents } from '../../src/core/ingest/events.js';
 import { queryEvents } from '../../src/core/query/events.js';
 import { parseRfc3339Nanos } from '../../src/core/query/timestamp.js';
-import { getEventsHandler } from '../../src/functions/getEvents.js';
+import { getEvents } from '../../src/functions/getEvents.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
 import {
   call,
@@ -10,14 +10,11 @@ import {
   NS,
   REF,
   sessionParams,
-  useEnv,
   useFreshContainer,
   writeEvents,
   writeLog,
   writeMetadata,
 } from './queryFixtures.js';
-
-afterEach(() => useEnv({}));
 
 type Ev = { eventId: string; eventType: string; timestamp: string; [k: string]: unknown };
 const ev = (eventId: string, timestamp: string, eventType = 'TASK_DEFINITION_EVENT', extra = {}): Ev => ({
@@ -29,7 +26,7 @@ const ev = (eventId: string, timestamp: string, eventType = 'TASK_DEFINITION_EVE
 });
 
 const events = async (query: Record<string, string> = {}) => {
-  const r = await call(getEventsHandler, sessionParams(), query);
+  const r = await call(getEvents, sessionParams(), query);
   return { ...r, body: r.status === 200 ? (r.json() as { events: Ev[]; nextCursor?: string }) : undefined };
 };
 const ids = (r: { body?: { events: Ev[] } }) => r.body?.events.map((e) => e.eventId);

@@ -1,5 +1,5 @@
 /**
- * The exactly-once append rules of API.md: append, duplicate, partial overlap (compare, then append
+ * The exactly-once append rules of docs/api.md: append, duplicate, partial overlap (compare, then append
  * only the missing suffix), gap and conflict. Safe under concurrent writers: every append is
  * conditional on the segment's length, and a writer that loses re-applies the rules to the rest.
  */
@@ -95,7 +95,7 @@ async function placePiece(store: BlobStore, file: SegmentedFile, c: Cursor, pos:
 }
 
 /**
- * Stores `body` at file offset `offset` by the rules of API.md. Throws 409 `offset_gap` /
+ * Stores `body` at file offset `offset` by the rules of docs/api.md. Throws 409 `offset_gap` /
  * `offset_conflict` (with `Next-Offset`); errors from `body` (413, 400) get `Next-Offset` added.
  */
 export async function appendFile(

@@ -1,11 +1,11 @@
 /**
- * `POST /api/v1/batch`: many chunks and events of one session in one JSON body. Only an invalid
- * envelope fails the whole request; every chunk gets its own result, in request order.
+ * `POST /api/v1/batch`: many chunks and events of one session in one JSON body. The envelope was
+ * validated by the route's schema; every chunk is checked on its own (BatchChunk) and gets its own
+ * result, in request order.
  */
-import { HttpError, invalidParameter } from '../errors.js';
-import { clusterIdOrDefault } from '../layout.js';
-import { clusterName, fileName, namespaceName, nodeName } from '../names.js';
-import { parseSession } from '../session.js';
+import { HttpError } from '../errors.js';
+import { toInvalid } from '../../schemas/parse.js';
+import { BatchChunk } from '../../schemas/ingest.js';
 import type { BlobStore } from '../../storage/blobStore.js';
 import type { AppendResult } from './append.js';
 import { storeEvents, type EventsResult } from './events.js';
@@ -21,7 +21,7 @@ export interface Batch extends SessionTarget {
 
 export type ChunkResult =
   | ({ file: string } & AppendResult)
-  | { file: string | null; error: string; message: string; field?: string; expectedOffset?: number };
+  | { file: unknown; error: string; message: string; field?: string; expectedOffset?: number };
 
 export interface BatchResult {
   chunks: ChunkResult[];
@@ -29,77 +29,49 @@ export interface BatchResult {
   metadata: MetadataOutcome;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function requiredString(body: Record<string, unknown>, key: string): string {
-  const v = body[key];
-  if (typeof v !== 'string') throw invalidParameter(key, `${key} is required and must be a string`);
-  return v;
-}
-
-function optionalArray(body: Record<string, unknown>, key: string): unknown[] {
-  const v = body[key];
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) throw invalidParameter(key, `${key} must be an array`);
-  return v;
-}
-
-/** Checks the envelope of a batch body; throws 400 (`invalid_body` or `invalid_parameter`). */
-export function parseBatch(body: unknown): Batch {
-  if (!isObject(body)) throw new HttpError(400, 'invalid_body', 'the body must be a JSON object');
-  const namespace = namespaceName(requiredString(body, 'namespace'));
-  const cluster = clusterName(requiredString(body, 'cluster'));
-  const session = parseSession(requiredString(body, 'session')).name;
-  const node = nodeName(requiredString(body, 'node'));
-  const rawId = body.clusterId;
-  if (rawId !== undefined && typeof rawId !== 'string')
-    throw invalidParameter('clusterId', 'clusterId must be a string');
-  const clusterId = clusterIdOrDefault(rawId, namespace);
-  const metadata = body.metadata ?? {};
-  if (!isObject(metadata)) throw invalidParameter('metadata', 'metadata must be a JSON object');
-  const chunks = optionalArray(body, 'chunks');
-  const events = optionalArray(body, 'events');
-  return { namespace, cluster, clusterId, session, node, chunks, events, metadata };
-}
-
 /** A chunk's bytes, or a 400 naming the chunk's field. */
-function chunkBytes(chunk: Record<string, unknown>, at: string): Buffer {
-  const encoding = chunk.encoding ?? 'utf8';
-  if (encoding !== 'utf8' && encoding !== 'base64')
-    throw invalidParameter(`${at}.encoding`, `${at}.encoding must be "utf8" or "base64"`);
-  const data = chunk.data;
-  if (typeof data !== 'string') throw invalidParameter(`${at}.data`, `${at}.data must be a string`);
-  if (encoding === 'base64' && !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(data))
-    throw invalidParameter(`${at}.data`, `${at}.data is not valid base64`);
-  return Buffer.from(data, encoding);
+function chunkBytes(chunk: BatchChunk, at: string): Buffer {
+  if (
+    chunk.encoding === 'base64' &&
+    !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(chunk.data)
+  ) {
+    throw new HttpError(400, 'invalid_parameter', `${at}.data is not valid base64`, { field: `${at}.data` });
+  }
+  return Buffer.from(chunk.data, chunk.encoding ?? 'utf8');
+}
+
+/** The `file` of a chunk as it was sent, for its result (JSON-escaped on the way out, so safe to echo). */
+function sentFile(raw: unknown): unknown {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+    ? ((raw as { file?: unknown }).file ?? null)
+    : null;
 }
 
 async function storeChunk(store: BlobStore, b: Batch, raw: unknown, i: number, maxBlocks: number) {
   const at = `chunks[${i}]`;
-  let file: string | null = null;
   try {
-    if (!isObject(raw)) throw invalidParameter(at, `${at} must be a JSON object`);
-    if (typeof raw.file !== 'string') throw invalidParameter(`${at}.file`, `${at}.file must be a string`);
-    file = fileName(raw.file, `${at}.file`);
-    const offset = raw.offset;
-    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0)
-      throw invalidParameter(`${at}.offset`, `${at}.offset must be an integer ≥ 0`);
-    const target: LogTarget = { ...b, file };
-    const result = await appendLog(store, target, offset, [chunkBytes(raw, at)], maxBlocks);
-    return { file, ...result };
+    const parsed = BatchChunk.safeParse(raw);
+    if (!parsed.success) throw toInvalid(parsed.error, [at]);
+    const chunk = parsed.data;
+    const target: LogTarget = { ...b, file: chunk.file };
+    const result = await appendLog(store, target, chunk.offset, [chunkBytes(chunk, at)], maxBlocks);
+    return { file: chunk.file, ...result };
   } catch (err) {
     if (!(err instanceof HttpError) || err.status >= 500) throw err;
-    return { file, error: err.code, message: err.message, ...err.extra } as ChunkResult;
+    return { file: sentFile(raw), error: err.code, message: err.message, ...err.extra } as ChunkResult;
   }
 }
 
-/** Stores a parsed batch: the session's metadata (even if every item fails), chunks in order, events. */
-export async function storeBatch(store: BlobStore, b: Batch, maxBlocks: number): Promise<BatchResult> {
+/** Stores a batch: the session's metadata (even if every item fails), chunks in order, events. */
+export async function storeBatch(
+  store: BlobStore,
+  b: Batch,
+  maxBlocks: number,
+  clock: () => Date = () => new Date(),
+): Promise<BatchResult> {
   const metadata = await ensureMetadata(store, b, b.metadata);
   const chunks: ChunkResult[] = [];
   for (const [i, raw] of b.chunks.entries()) chunks.push(await storeChunk(store, b, raw, i, maxBlocks));
-  const events = await storeEvents(store, b, b.events, maxBlocks);
+  const events = await storeEvents(store, b, b.events, maxBlocks, clock);
   return { chunks, events, metadata };
 }

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import type { BlobStore } from '../../storage/blobStore.js';
 import { eventStamp, jobEventsBlob, nodeEventsBlob } from '../layout.js';
 import { nanosKey, parseRfc3339Nanos } from '../query/timestamp.js';
-import { clusterIdName, clusterName, namespaceName, nodeName } from '../names.js';
 import { checkEvent, type EventError, type ValidEvent } from './eventCheck.js';
 import { attribution, sessionRef } from './logs.js';
 import { ensureMetadata, type SessionTarget } from './metadata.js';
@@ -27,15 +26,6 @@ export interface EventsResult {
   duplicates: number;
   rejected: number;
   errors: EventError[];
-}
-
-/** Validates the names of an events target (400 naming the field). */
-export function checkEventsTarget(t: EventsTarget): EventsTarget {
-  namespaceName(t.namespace);
-  clusterName(t.cluster);
-  clusterIdName(t.clusterId);
-  nodeName(t.node);
-  return t;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -70,13 +60,18 @@ export function timeSpan(
 }
 
 /** Writes one file of events under a fresh, unique name. */
-async function writeFile(store: BlobStore, t: EventsTarget & SessionTarget, events: ValidEvent[]) {
+async function writeFile(
+  store: BlobStore,
+  t: EventsTarget & SessionTarget,
+  events: ValidEvent[],
+  clock: () => Date,
+) {
   const ref = sessionRef(t);
   const jobId = events[0]?.jobId ?? null;
   const body = JSON.stringify(events.map((e) => e.event));
   const metadata = { ...attribution(t), node: t.node, ...timeSpan(events.map((e) => e.event)) };
   for (;;) {
-    const stamp = eventStamp(new Date(), randomBytes(6).toString('hex'));
+    const stamp = eventStamp(clock(), randomBytes(6).toString('hex'));
     const name =
       jobId === null ? nodeEventsBlob(ref, t.node, stamp) : jobEventsBlob(ref, jobId, t.node, stamp);
     if (await store.putIfAbsent(name, body, 'application/json; charset=utf-8', metadata)) return;
@@ -89,13 +84,14 @@ async function storeSession(
   t: EventsTarget & SessionTarget,
   events: ValidEvent[],
   maxBlocks: number,
+  clock: () => Date,
 ): Promise<{ accepted: number; duplicates: number }> {
   const seen = seenLog(store, sessionRef(t), maxBlocks);
   const { fresh, duplicates } = await seen.admit(events.map((e) => e.eventId));
   const taken = new Set<string>();
   const toStore = events.filter((e) => fresh.has(e.eventId) && !taken.has(e.eventId) && taken.add(e.eventId));
   const groups = [...groupBy(toStore, (e) => e.jobId ?? '').values()];
-  const outcomes = await Promise.allSettled(groups.map((g) => writeFile(store, t, g)));
+  const outcomes = await Promise.allSettled(groups.map((g) => writeFile(store, t, g, clock)));
   const stored = groups.filter((_, i) => outcomes[i]?.status === 'fulfilled').flat();
   const failed = groups.filter((_, i) => outcomes[i]?.status === 'rejected').flat();
   seen.settle(
@@ -118,13 +114,15 @@ export async function storeEvents(
   t: EventsTarget,
   raw: unknown[],
   maxBlocks: number,
+  /** The time now, for the stamps of new event files. */
+  clock: () => Date = () => new Date(),
 ): Promise<EventsResult> {
   const checked = raw.map((e, i) => checkEvent(e, i));
   const valid = checked.filter((c): c is ValidEvent => 'event' in c);
   const errors = checked.filter((c): c is EventError => !('event' in c));
   const sessions = [...groupBy(valid, (e) => e.session).entries()];
   const results = await Promise.all(
-    sessions.map(([session, events]) => storeSession(store, { ...t, session }, events, maxBlocks)),
+    sessions.map(([session, events]) => storeSession(store, { ...t, session }, events, maxBlocks, clock)),
   );
   return {
     accepted: results.reduce((n, r) => n + r.accepted, 0),

@@ -1,5 +1,5 @@
 /**
- * API.md: nothing is written for a rejected request. A body whose length is known up front (a
+ * docs/api.md: nothing is written for a rejected request. A body whose length is known up front (a
  * `Content-Length` without compression) is checked against the limit before anything is read, so it
  * streams straight into the log. A body whose length is not known (chunked, or gzip, whose
  * decompressed size shows only at its end) may cross the limit after several 4 MiB pieces, so it is

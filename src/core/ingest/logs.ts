@@ -33,7 +33,7 @@ export function logFile(t: LogTarget, maxBlocks: number): SegmentedFile {
   };
 }
 
-/** Appends `body` at `offset` of a node's log file by the rules of API.md, then records the session. */
+/** Appends `body` at `offset` of a node's log file by the rules of docs/api.md, then records the session. */
 export async function appendLog(
   store: BlobStore,
   t: LogTarget,

@@ -1,5 +1,5 @@
 /**
- * Reading one log file (API.md "File reads"): whole, by `Range` or `?offset=&length=`, or its last
+ * Reading one log file (docs/api.md "File reads"): whole, by `Range` or `?offset=&length=`, or its last
  * N lines; always streamed, always with the file's ETag, 304 when `If-None-Match` matches.
  */
 import type { BlobStore } from '../../storage/blobStore.js';

@@ -1,8 +1,9 @@
 /**
  * Finds where a session's data lives. Query routes carry no clusterId in the path: the one given in
- * `?clusterId=` wins, else the one in the session's metadata.json, else the namespace (API.md).
+ * `?clusterId=` wins, else the one in the session's metadata.json, else the namespace (docs/api.md).
  */
 import type { BlobStore } from '../../storage/blobStore.js';
+import { storeCache } from '../storeCache.js';
 import { HttpError } from '../errors.js';
 import { clusterIdOrDefault, metadataBlob, sessionPrefix, type SessionRef } from '../layout.js';
 import { clusterIdName } from '../names.js';
@@ -22,8 +23,7 @@ export interface LocatedSession extends SessionRef {
 
 // metadata.json keeps the first clusterId it was given ("the first value stays"), so a clusterId
 // found there never changes and can be remembered; an absent one is looked up again next time.
-const known = new Map<string, string>();
-const KNOWN_MAX = 10_000;
+const known = (store: BlobStore) => storeCache<string>(store, 'clusterIds', 10_000);
 
 function clusterIdFrom(text: string): string | undefined {
   try {
@@ -39,15 +39,11 @@ export async function locateSession(store: BlobStore, q: SessionQuery): Promise<
   const base = { namespace: q.namespace, cluster: q.cluster, session: q.session };
   if (q.clusterId !== undefined) return { ...base, clusterId: clusterIdOrDefault(q.clusterId, q.namespace) };
   const blob = metadataBlob(q.namespace, q.cluster, q.session);
-  const key = `${store.container}/${blob}`;
-  let clusterId = known.get(key);
+  let clusterId = known(store).get(blob);
   if (clusterId === undefined) {
     const meta = await store.readText(blob);
     clusterId = meta === null ? undefined : clusterIdFrom(meta.text);
-    if (clusterId !== undefined) {
-      if (known.size >= KNOWN_MAX) known.clear();
-      known.set(key, clusterId);
-    }
+    if (clusterId !== undefined) known(store).set(blob, clusterId);
   }
   return { ...base, clusterId: clusterIdOrDefault(clusterId, q.namespace) };
 }

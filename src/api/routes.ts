@@ -1,0 +1,29 @@
+/** Every HTTP route of the app, in the order the OpenAPI document lists them. */
+import type { RouteSpec } from '../http/route.js';
+import { appendLogRoute, postBatchRoute, postEventsRoute } from './ingest.js';
+import {
+  getEventsRoute,
+  getMetadataRoute,
+  listClustersRoute,
+  listClustersV1Route,
+  listFilesRoute,
+  listSessionsRoute,
+  readLogFileRoute,
+} from './query.js';
+import { healthRoute, openapiRoute, reindexRoute } from './system.js';
+
+export const ROUTES: readonly RouteSpec[] = [
+  healthRoute,
+  openapiRoute,
+  reindexRoute,
+  appendLogRoute,
+  postEventsRoute,
+  postBatchRoute,
+  listClustersRoute,
+  listClustersV1Route,
+  listSessionsRoute,
+  listFilesRoute,
+  readLogFileRoute,
+  getEventsRoute,
+  getMetadataRoute,
+];
