@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../helpers/host.js';
+import { seededRandom } from '../helpers/random.js';
 import { azuriteService, eventually } from '../helpers/storage.js';
 import { request, type Reply } from '../helpers/http.js';
 
@@ -149,18 +150,19 @@ describe('log appends over HTTP', () => {
   });
 
   it('ends byte-identical to the source with 20 concurrent writers sending overlapping chunks in random order', async () => {
-    const source = randomBytes(256 * 1024);
+    const random = seededRandom();
+    const source = random.bytes(256 * 1024);
     const writer = async () => {
       let pos = 0;
       while (pos < source.length) {
-        const start = Math.max(0, pos - Math.floor(Math.random() * 2048));
-        const end = Math.min(source.length, start + 1 + Math.floor(Math.random() * 32 * 1024));
+        const start = Math.max(0, pos - random.int(2048));
+        const end = Math.min(source.length, start + 1 + random.int(32 * 1024));
         const r = await put('concurrent.bin', start, source.subarray(start, end));
         const body = r.json();
         if (r.status === 200) pos = Math.max(pos, Number(body.nextOffset));
         else if (r.status === 409 && body.error === 'offset_gap') pos = Number(body.expectedOffset);
         else throw new Error(`unexpected ${r.status} ${r.text}`);
-        if (Math.random() < 0.1) pos = Math.floor(Math.random() * pos);
+        if (random() < 0.1) pos = random.int(pos);
       }
     };
     await Promise.all(Array.from({ length: 20 }, writer));
