@@ -1,6 +1,10 @@
 /**
- * The one place that reads `process.env`. Settings are validated once, on first use, and every
- * error names the setting at fault without ever echoing a key or a SAS signature.
+ * The app's own settings (`AZURE_STORAGE_*`, `INGEST_*`, `QUERY_AUTH_LEVEL`, `INDEX*`), read from
+ * `process.env` unless a caller passes another environment. Not the only reader of the environment:
+ * connection.ts resolves the trigger's `HistoryStorage` connection by the host's rules, the local host
+ * (src/host/) reads its own `LOCAL_HOST_*` settings, and the CLIs hand `process.env` to their parsers.
+ * Settings are validated once, on first use, and every error names the setting at fault without ever
+ * echoing a key or a SAS signature.
  */
 
 export type AuthMode = 'connection_string' | 'managed_identity' | 'workload_identity' | 'default';
