@@ -69,13 +69,24 @@ function readPackageJson(appDir: string): { main?: unknown; type?: unknown } {
   }
 }
 
-/** The files package.json "main" names, expanded as globby would (braces, `*`, `**`). */
+/** Path depth, then name: shallower files first, as the worker's directory walk yields them. */
+function loadOrder(a: string, b: string): number {
+  const depth = (f: string) => f.split(path.sep).length;
+  return depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * The files package.json "main" names, expanded as globby would (braces, `*`, `**`), in the worker's
+ * order: globby (fast-glob) walks from the pattern's base and yields a directory's files before those
+ * of its subdirectories, so `dist/src/{index.js,functions/*.js}` loads index.js first. Within a
+ * directory the worker takes readdir's order, which the file system decides; here it is by name.
+ */
 export function entryFiles(appDir: string): { main: string; files: string[]; esm: boolean } {
   const pkg = readPackageJson(appDir);
   const main = typeof pkg.main === 'string' && pkg.main !== '' ? pkg.main : 'index.js';
   const files = globSync(main.replace(/\\/g, '/'), { cwd: appDir, absolute: true, onlyFiles: true })
     .map((f) => path.normalize(f))
-    .sort();
+    .sort(loadOrder);
   if (files.length === 0) {
     throw new AppLoadError(
       `package.json "main" ("${main}") matches no files in ${appDir}. Build the app first (npm run build), ` +

@@ -2,7 +2,9 @@
  * The app's settings, as pure functions of an environment: `loadConfig(env)` validates every setting
  * and fails with a ConfigError naming the first one at fault, never echoing a key or a SAS signature.
  * The app reads `process.env` once, when it wires its dependencies (src/app/deps.ts); function files
- * read the few values a registration needs through `registrationSettings`, which never throws.
+ * read the few values a registration needs through `registrationSettings`, which never throws. Other
+ * readers of the environment: connection.ts (the trigger's `HistoryStorage` connection, by the host's
+ * rules) and the local host (src/host/, its own `LOCAL_HOST_*` settings).
  */
 
 export type AuthMode = 'connection_string' | 'managed_identity' | 'workload_identity' | 'default';

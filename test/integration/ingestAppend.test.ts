@@ -6,6 +6,7 @@ import { heldBack } from '../../src/core/ingest/holdBack.js';
 import { appendLog as appendToLog } from '../../src/core/ingest/logs.js';
 import { logBlob } from '../../src/core/layout.js';
 import { StorageError } from '../../src/storage/errors.js';
+import { seededRandom } from '../helpers/random.js';
 import { eventually } from '../helpers/storage.js';
 import {
   allBlobs,
@@ -253,20 +254,21 @@ describe('log append rules (handler against Azurite)', () => {
 
   it('ends byte-identical to the source with 20 concurrent writers sending overlapping chunks', async () => {
     const store = useFreshApp();
-    const source = randomBytes(512 * 1024);
+    const random = seededRandom();
+    const source = random.bytes(512 * 1024);
     const writer = async () => {
       let pos = 0;
       let requests = 0;
       while (pos < source.byteLength) {
-        const start = Math.max(0, pos - Math.floor(Math.random() * 4096));
-        const end = Math.min(source.byteLength, start + 1 + Math.floor(Math.random() * 48 * 1024));
+        const start = Math.max(0, pos - random.int(4096));
+        const end = Math.min(source.byteLength, start + 1 + random.int(48 * 1024));
         const r = await put({ offset: start, body: source.subarray(start, end) });
         requests += 1;
         if (r.status === 200) pos = Math.max(pos, Number(r.body.nextOffset));
         else if (r.status === 409 && r.body.error === 'offset_gap') pos = Number(r.body.expectedOffset);
         else throw new Error(`unexpected answer ${r.status} ${JSON.stringify(r.body)}`);
         // Now and then jump back to resend an old range, as a restarted collector would.
-        if (Math.random() < 0.1) pos = Math.floor(Math.random() * pos);
+        if (random() < 0.1) pos = random.int(pos);
       }
       return requests;
     };
@@ -317,11 +319,12 @@ describe('log segments past the block limit (LOG_SEGMENT_MAX_BLOCKS lowered)', (
 
   it('stays byte-identical with concurrent writers across rollovers', async () => {
     const store = useFreshApp({ segmentMaxBlocks: 2 });
-    const source = randomBytes(64 * 1024);
+    const random = seededRandom();
+    const source = random.bytes(64 * 1024);
     const writer = async () => {
       let pos = 0;
       while (pos < source.byteLength) {
-        const end = Math.min(source.byteLength, pos + 1 + Math.floor(Math.random() * 4096));
+        const end = Math.min(source.byteLength, pos + 1 + random.int(4096));
         const r = await put({ offset: pos, body: source.subarray(pos, end) });
         if (r.status === 200) pos = Number(r.body.nextOffset);
         else if (r.status === 409 && r.body.error === 'offset_gap') pos = Number(r.body.expectedOffset);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { entryOf, withCluster, withEntry, summaryOf } from './derive.js';
 import { mergeObservation, observe, type Observation, type ObservedProps } from './facts.js';
 import { canonical, CorruptIndexError, parseCluster, type SessionFacts } from './schema.js';
-import { shuffled } from '../../../test/helpers/shuffle.js';
+import { shuffled } from '../../../test/helpers/random.js';
 
 const S1 = 'session_2026-01-27_10-52-59_373533_1';
 const S2 = 'session_2026-01-28_09-00-00_000001';
