@@ -11,6 +11,13 @@ import {
   readLogFileRoute,
 } from './query.js';
 import { healthRoute, openapiRoute, reindexRoute } from './system.js';
+import {
+  clustersRootRoute,
+  enterClusterRoute,
+  enterClusterSessionRoute,
+  livezRoute,
+  readzRoute,
+} from './dashboard.js';
 
 export const ROUTES: readonly RouteSpec[] = [
   healthRoute,
@@ -26,4 +33,9 @@ export const ROUTES: readonly RouteSpec[] = [
   readLogFileRoute,
   getEventsRoute,
   getMetadataRoute,
+  clustersRootRoute,
+  enterClusterRoute,
+  enterClusterSessionRoute,
+  readzRoute,
+  livezRoute,
 ];

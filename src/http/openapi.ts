@@ -81,7 +81,7 @@ function register(registry: OpenAPIRegistry, spec: RouteSpec, queryAuth: 'anonym
     operationId: spec.name,
     summary: spec.summary,
     ...(spec.description !== undefined && { description: spec.description }),
-    tags: spec.tags,
+    tags: [...spec.tags],
     security: auth === 'anonymous' ? [] : auth === 'admin' ? [{ functionKey: [] }] : KEYED,
     request: {
       ...(spec.params !== undefined && { params: spec.params }),

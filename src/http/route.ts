@@ -54,7 +54,7 @@ export interface RouteSpec {
   auth: AuthLevel | 'query';
   summary: string;
   description?: string;
-  tags: string[];
+  tags: readonly string[];
   params?: AnyObject;
   query?: AnyObject;
   /** Request headers the route reads (documentation). */
@@ -62,7 +62,7 @@ export interface RouteSpec {
   body?: JsonBodySpec | RawBodySpec;
   responses: Record<number, ResponseSpec>;
   /** Error statuses the route can answer (each documented with the Error body). */
-  errors: number[];
+  errors: readonly number[];
 }
 
 type Out<T> = T extends ZodType ? z.output<T> : Record<string, never>;

@@ -198,6 +198,32 @@ describe('every route answers as the served OpenAPI document says', () => {
     expect((await checked('POST', '/api/v1/admin/reindex?dryRun=maybe')).status).toBe(400);
   });
 
+  it("upstream's root routes: the cluster list, choosing a session by cookies, the probes", async () => {
+    const clusters = await checked('GET', '/clusters');
+    expect(clusters.json()).toEqual((await checked('GET', '/api/clusters')).json());
+    const entered = await checked('GET', `/enter_cluster/${NS}/raycluster/${CLUSTER}`);
+    expect(entered.json()).toEqual({ result: 'success', name: CLUSTER, namespace: NS, session: SESSION });
+    const cookies = (entered.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]);
+    expect(cookies).toEqual([
+      `cluster_name=${CLUSTER}`,
+      `cluster_namespace=${NS}`,
+      `session_name=${SESSION}`,
+      'owner_kind=',
+      'owner_name=',
+    ]);
+    expect(entered.headers['set-cookie']?.[0]).toMatch(/Max-Age=600/i);
+    expect((await checked('GET', `/enter_cluster/${NS}/raycluster/${CLUSTER}/${SESSION}`)).status).toBe(200);
+    expect((await checked('GET', `/enter_cluster/${NS}/RayCluster/${CLUSTER}/latest`)).status).toBe(200);
+    expect((await checked('GET', `/enter_cluster/${NS}/pod/${CLUSTER}`)).status).toBe(400);
+    expect((await checked('GET', `/enter_cluster/${NS}/rayjob/${CLUSTER}`)).status).toBe(404);
+    expect(
+      (await checked('GET', `/enter_cluster/${NS}/raycluster/${CLUSTER}/session_2026-01-01_00-00-00_000000`))
+        .status,
+    ).toBe(404);
+    expect((await checked('GET', '/readz')).text).toBe('ok');
+    expect((await checked('GET', '/livez')).text).toBe('ok');
+  });
+
   it('exercised every documented route', () => {
     const documented = Object.entries(doc.paths as Record<string, Json>).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => `${m} ${p}`),

@@ -40,6 +40,8 @@ export interface Answer {
   /** The body parsed as a JSON object ({} when empty or not JSON). */
   body: Record<string, unknown>;
   json: () => Record<string, unknown>;
+  /** Cookies the handler sets (the host writes them as Set-Cookie). */
+  cookies: { name: string; value: string; maxAge?: number; path?: string }[];
 }
 
 async function bytesOf(body: HttpResponseInit['body']): Promise<Buffer> {
@@ -75,6 +77,12 @@ export async function send(handler: HttpHandler, req: HttpRequest): Promise<Answ
     text,
     body: parsed(text),
     json: () => JSON.parse(text) as Record<string, unknown>,
+    cookies: (res.cookies ?? []).map(({ name, value, maxAge, path }) => ({
+      name,
+      value,
+      ...(maxAge !== undefined && { maxAge }),
+      ...(path !== undefined && { path }),
+    })),
   };
 }
 

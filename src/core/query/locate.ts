@@ -3,6 +3,7 @@
  * `?clusterId=` wins, else the one in the session's metadata.json, else the namespace (docs/api.md).
  */
 import type { BlobStore } from '../../storage/blobStore.js';
+import { clusterSessions } from '../index/read.js';
 import { storeCache } from '../storeCache.js';
 import { HttpError } from '../errors.js';
 import { clusterIdOrDefault, metadataBlob, sessionPrefix, type SessionRef } from '../layout.js';
@@ -68,4 +69,32 @@ export function sessionNotFound(s: LocatedSession): HttpError {
 /** 404 for something missing inside a session: `file_not_found`, unless the session itself is missing. */
 export async function missingIn(store: BlobStore, s: LocatedSession, what: HttpError): Promise<HttpError> {
   return (await sessionExists(store, s)) ? what : sessionNotFound(s);
+}
+
+/** A session as a dashboard route names it: its id, or `latest` (the cluster's newest session). */
+export interface SessionChoice {
+  namespace: string;
+  cluster: string;
+  /** A session id, or `latest`. */
+  session: string;
+  clusterId?: string;
+}
+
+/**
+ * Resolves `latest` to the cluster's newest indexed session (404 when the cluster or its sessions are
+ * unknown), then locates the session as `locateSession` does.
+ */
+export async function resolveSession(store: BlobStore, q: SessionChoice): Promise<LocatedSession> {
+  if (q.session !== 'latest') return locateSession(store, { ...q, session: q.session });
+  const { sessions } = await clusterSessions(store, q.namespace, q.cluster);
+  const newest = sessions[0];
+  if (newest === undefined) {
+    throw new HttpError(404, 'session_not_found', `cluster ${q.namespace}/${q.cluster} has no session yet`);
+  }
+  return {
+    namespace: q.namespace,
+    cluster: q.cluster,
+    session: newest.sessionName,
+    clusterId: clusterIdOrDefault(q.clusterId ?? newest.clusterId, q.namespace),
+  };
 }
