@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.test.json', './ui/tsconfig.json'],
+        project: ['./tsconfig.test.json', './test/ui/tsconfig.json', './ui/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
