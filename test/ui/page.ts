@@ -3,11 +3,19 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 
-/** Resolves once `check` (run in the page) returns something truthy; fails with `what` after `timeoutMs`. */
-export async function until<T>(page: Page, what: string, check: () => T, timeoutMs = 15_000): Promise<T> {
+/** Resolves once `check(arg)` (run in the page) returns something truthy; fails with `what` after 15 s. */
+export async function until<T, A = undefined>(
+  page: Page,
+  what: string,
+  check: (arg: A) => T,
+  arg?: A,
+): Promise<T> {
   try {
-    const handle = await page.waitForFunction(check, undefined, { timeout: timeoutMs, polling: 50 });
-    return await handle.jsonValue();
+    const handle = await page.waitForFunction(check as (arg: unknown) => T, arg, {
+      timeout: 15_000,
+      polling: 50,
+    });
+    return (await handle.jsonValue()) as T;
   } catch (err) {
     throw new Error(`timed out waiting for ${what} at ${page.url()}: ${String(err)}`);
   }
