@@ -25,11 +25,15 @@ const VIEWS: { name: string; path: string; ready: string; dark?: boolean }[] = [
   { name: 'clusters', path: '/', ready: 'table.clusters tbody tr a' },
   { name: 'sessions', path: ui, ready: 'table.sessions tbody tr a' },
   { name: 'session', path: `${ui}/sessions/${session}`, ready: 'ul.nodes li a' },
-  { name: 'logs', path: `${ui}/sessions/${session}/logs/${head}/raylet.out`, ready: '.log-line' },
+  {
+    name: 'logs',
+    path: `${ui}/sessions/${session}/logs/${head}/raylet.out`,
+    ready: '.tree-file a[aria-current="page"]',
+  },
   {
     name: 'logs-traceback-dark',
     path: `${ui}/sessions/${session}/logs/${head}/worker-01000000ffffffffffffffffffffffffffffffffffffffff-2841.err`,
-    ready: '.log-line',
+    ready: '.tree-file a[aria-current="page"]',
     dark: true,
   },
   { name: 'not-found', path: '/ui/clusters/default/no-such-cluster', ready: '.not-found' },
@@ -39,6 +43,8 @@ async function shoot(page: Page, v: (typeof VIEWS)[number]) {
   await page.emulateMedia({ colorScheme: v.dark === true ? 'dark' : 'light' });
   await page.goto(host.baseUrl + v.path);
   await page.locator(v.ready).first().waitFor();
+  // Every part of the view has loaded (no placeholder left).
+  await page.waitForFunction(() => document.querySelector('.bone, [aria-busy="true"]') === null);
   await page.screenshot({ path: path.join(OUT, `${v.name}.png`) });
 }
 
