@@ -15,7 +15,7 @@ export async function until<T, A = undefined>(
       timeout: 15_000,
       polling: 50,
     });
-    return (await handle.jsonValue());
+    return await handle.jsonValue();
   } catch (err) {
     throw new Error(`timed out waiting for ${what} at ${page.url()}: ${String(err)}`);
   }

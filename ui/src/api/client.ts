@@ -1,5 +1,5 @@
 /** HTTP to the app's API: the key, and every failure turned into an ApiError that says what happened. */
-import type { ErrorBody } from '../../../src/schemas/listings';
+import type { ErrorBody } from './types';
 import { functionKey, keyRefused } from './auth';
 
 /** A failed request: the status (0 when the app did not answer), the API's error code and message. */

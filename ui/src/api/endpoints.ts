@@ -2,7 +2,7 @@
  * The API routes the UI reads, typed by the server's own schemas (src/schemas). The dashboard views
  * add their routes here the same way.
  */
-import type { ClusterList, FileListing, SessionList } from '../../../src/schemas/listings';
+import type { ClusterList, FileListing, SessionList } from './types';
 import { getJson } from './client';
 
 /** A session, as every session-scoped route names it. */

@@ -1,6 +1,6 @@
 /** The clusters: every namespace/cluster with its sessions, newest activity first, filtered by a search box. */
 import { useEffect, useRef } from 'preact/hooks';
-import type { Cluster } from '../../../src/schemas/listings';
+import type { Cluster } from '../api/types';
 import { api } from '../api/endpoints';
 import { ErrorState, Notice, SkeletonRows } from '../components/states';
 import { Time } from '../components/Time';

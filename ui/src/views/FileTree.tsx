@@ -3,7 +3,7 @@
  * listed when opened (one page of the files route at a time, "More" for the next).
  */
 import { useState } from 'preact/hooks';
-import type { FileEntry } from '../../../src/schemas/listings';
+import type { FileEntry } from '../api/types';
 import { api } from '../api/endpoints';
 import { ErrorState } from '../components/states';
 import { formatBytes } from '../lib/format';

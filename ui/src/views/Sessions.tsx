@@ -1,6 +1,6 @@
 /** The sessions of one cluster, newest first: create time, activity, nodes, files, bytes. */
 import type { ComponentChildren } from 'preact';
-import type { Session } from '../../../src/schemas/listings';
+import type { Session } from '../api/types';
 import { api } from '../api/endpoints';
 import { ErrorState, isNotFound, NotFoundPage, SkeletonRows } from '../components/states';
 import { Time } from '../components/Time';
