@@ -9,7 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       // Beside the sources, pure enough to need no storage: `npm run test:unit` starts no Azurite.
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'ui/src/**/*.test.ts'] } },
       // Against the Azurite the global setup starts (integration), and through the local host (e2e).
       {
         extends: true,

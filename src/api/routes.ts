@@ -11,6 +11,7 @@ import {
   readLogFileRoute,
 } from './query.js';
 import { healthRoute, openapiRoute, reindexRoute } from './system.js';
+import { uiRootRoute, uiRoute } from './ui.js';
 import {
   clustersRootRoute,
   enterClusterRoute,
@@ -38,4 +39,6 @@ export const ROUTES: readonly RouteSpec[] = [
   enterClusterSessionRoute,
   readzRoute,
   livezRoute,
+  uiRootRoute,
+  uiRoute,
 ];

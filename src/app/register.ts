@@ -24,7 +24,7 @@ function authLevel(level: AuthLevel | 'query'): AuthLevel {
 export function registerHttp(fn: HttpFunction): void {
   let handler: HttpHandler | undefined;
   app.http(fn.spec.name, {
-    methods: [fn.spec.method],
+    methods: fn.spec.head === true ? [fn.spec.method, 'HEAD'] : [fn.spec.method],
     route: hostRoute(fn.spec),
     authLevel: authLevel(fn.spec.auth),
     handler: async (req, context) => {

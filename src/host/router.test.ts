@@ -54,4 +54,22 @@ describe('route table', () => {
     expect(findRoute(table, 'PATCH', ['api', 'x'])?.route.fn.metadata.name).toBe('any');
     expect(findRoute(table, 'DELETE', ['api', 'x'])?.route.fn.metadata.name).toBe('any');
   });
+
+  it('answers the site root with a root-only route, which never shadows another route', () => {
+    const table = buildRouteTable(
+      [httpFn('root', '{ignored:maxlength(0)?}'), httpFn('site', 'ui/{*path}'), httpFn('up', 'clusters')],
+      '',
+    );
+    expect(table.warnings).toEqual([]);
+    expect(findRoute(table, 'GET', [''])?.route.fn.metadata.name).toBe('root');
+    expect(findRoute(table, 'GET', ['clusters'])?.route.fn.metadata.name).toBe('up');
+    expect(findRoute(table, 'GET', ['ui'])?.route.fn.metadata.name).toBe('site');
+    expect(findRoute(table, 'GET', ['ui', 'a', 'b'])?.params).toEqual({ path: 'a/b' });
+    expect(findRoute(table, 'GET', ['nodes'])).toBeUndefined();
+  });
+
+  it('answers the site root with a catch-all route at the root', () => {
+    const table = buildRouteTable([httpFn('all', '{*rest}')], '');
+    expect(findRoute(table, 'GET', [''])?.params).toEqual({});
+  });
 });

@@ -94,15 +94,21 @@ export function buildRouteTable(functions: Iterable<RegisteredFunction>, routePr
   return { routes, warnings };
 }
 
-/** The first route matching the method and decoded path segments, with its route values. */
+/**
+ * The first route matching the method and decoded path segments, with its route values. The site
+ * root (`/`, one empty segment) is the empty path, as ASP.NET Core routing sees it: with routePrefix
+ * "" a template made only of optional parameters (`{x:maxlength(0)?}`) or a catch-all answers it,
+ * and the host shows its homepage only when no function ran (host HomepageMiddleware).
+ */
 export function findRoute(
   table: RouteTable,
   method: string,
   segments: string[],
 ): { route: HttpRoute; params: Record<string, string> } | undefined {
+  const path = segments.length === 1 && segments[0] === '' ? [] : segments;
   for (const route of table.routes) {
     if (route.methods.length > 0 && !route.methods.includes(method)) continue;
-    const params = matchRoute(route.template, segments);
+    const params = matchRoute(route.template, path);
     if (params !== null) return { route, params };
   }
   return undefined;

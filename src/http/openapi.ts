@@ -2,7 +2,12 @@
  * The OpenAPI 3.1 document, generated from the route declarations (src/api/) and their zod schemas,
  * so that it says exactly what the validators check. Served at `GET /api/v1/openapi.json`.
  */
-import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type ZodRequestBody,
+} from '@asteasolutions/zod-to-openapi';
 import { ErrorBody } from '../schemas/common.js';
 import type { RouteSpec } from './route.js';
 
@@ -75,10 +80,23 @@ function register(registry: OpenAPIRegistry, spec: RouteSpec, queryAuth: 'anonym
             content: { 'application/json': { schema: ErrorBody } },
           };
   }
+  const methods = spec.head === true ? [spec.method, 'HEAD'] : [spec.method];
+  for (const method of methods) registerOperation(registry, spec, method, auth, body, responses);
+}
+
+function registerOperation(
+  registry: OpenAPIRegistry,
+  spec: RouteSpec,
+  method: string,
+  auth: string,
+  body: ZodRequestBody | undefined,
+  responses: Record<string, ResponseConfig>,
+): void {
   registry.registerPath({
-    method: spec.method.toLowerCase() as 'get' | 'put' | 'post' | 'delete',
-    path: openApiPath(spec.path),
-    operationId: spec.name,
+    method: method.toLowerCase() as 'get' | 'put' | 'post' | 'delete' | 'head',
+    path: spec.docPath ?? openApiPath(spec.path),
+    operationId:
+      method === spec.method ? spec.name : `${spec.name}${method[0]}${method.slice(1).toLowerCase()}`,
     summary: spec.summary,
     ...(spec.description !== undefined && { description: spec.description }),
     tags: [...spec.tags],

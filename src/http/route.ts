@@ -48,6 +48,10 @@ export interface RouteSpec {
   /** The function's name. */
   name: string;
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** A GET route that also answers HEAD (the same handler; the host sends no body). */
+  head?: boolean;
+  /** The path the OpenAPI document shows, where the host's template says more (e.g. `/` for `/{root:maxlength(0)?}`). */
+  docPath?: string;
   /** The URL path as the host routes it, e.g. `/api/v1/logs/{namespace}/{*file}` (host.json routePrefix is ""). */
   path: string;
   /** `query`: the query routes' level, QUERY_AUTH_LEVEL. */

@@ -15,6 +15,8 @@ type Paths = Record<
 
 /** `api/v1/logs/{namespace}/{*file}` → `/api/v1/logs/{namespace}/{file}` (constraints dropped too; routePrefix is ""). */
 function openApiPath(route: string): string {
+  // The UI's root-only route `{root:maxlength(0)?}` is the site root.
+  if (/^\{[A-Za-z0-9_]+:maxlength\(0\)\?\}$/.test(route)) return '/';
   return `/${route.replace(/\{\*?([A-Za-z0-9_]+)(:[^}]*)?\??\}/g, '{$1}')}`;
 }
 
