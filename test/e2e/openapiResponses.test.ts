@@ -35,9 +35,10 @@ function absolute(schema: unknown): unknown {
 function templateOf(path: string, method: string): string {
   const paths = doc.paths as Record<string, Record<string, Operation>>;
   const candidates = Object.keys(paths).filter((t) => paths[t]?.[method] !== undefined);
-  // `{file}` is the host's catch-all (may hold "/"); other parameters are one segment.
+  // `{file}` and `{path}` are the host's catch-alls (may hold "/"); other parameters are one segment.
+  if (path === '/') return candidates.includes('/') ? '/' : path;
   const match = candidates.find((t) =>
-    new RegExp(`^${t.replace(/\{file\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+    new RegExp(`^${t.replace(/\{(file|path)\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
   );
   if (match === undefined) throw new Error(`no documented route for ${method.toUpperCase()} ${path}`);
   return match;
@@ -222,6 +223,15 @@ describe('every route answers as the served OpenAPI document says', () => {
     ).toBe(404);
     expect((await checked('GET', '/readz')).text).toBe('ok');
     expect((await checked('GET', '/livez')).text).toBe('ok');
+  });
+
+  it('the UI: the page at the root and under /ui, HEAD as GET', async () => {
+    const root = await checked('GET', '/');
+    expect(root.headers['content-type']).toMatch(/^text\/html/);
+    expect((await checked('HEAD', '/')).status).toBe(200);
+    expect((await checked('GET', '/ui/clusters')).text).toBe(root.text);
+    expect((await checked('HEAD', '/ui/clusters')).status).toBe(200);
+    expect((await checked('GET', '/ui/assets/missing-0000.js')).status).toBe(404);
   });
 
   it('exercised every documented route', () => {
