@@ -1,0 +1,309 @@
+/**
+ * Search across a session's logs (beyond Ray and upstream): the matching lines of every log file
+ * (or one node's, or those a glob selects), in storage order, `limit` hits a page. One request reads
+ * at most `SEARCH_MAX_BYTES` and runs at most `SEARCH_DEADLINE_MS`; when either runs out the page is
+ * `partial` and its cursor continues exactly where the scan stopped (file, byte offset, line
+ * number), so line numbers stay exact across pages. Files are read `SEARCH_CONCURRENCY` at a time,
+ * each as a stream, so memory is bounded by the concurrency, the chunk size, the line cap and the
+ * page, whatever the files' size.
+ */
+import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
+import { invalidParameter } from '../errors.js';
+import { sessionLogsPrefix, SEGMENT_MARK } from '../layout.js';
+import { parseGlob, type LogGlob } from '../logs/glob.js';
+import { compareNames } from '../logs/names.js';
+import { nodeName } from '../names.js';
+import { decodeCursor, encodeCursor } from '../query/cursor.js';
+import { joinSegments, listContinuations, rangeChunks, type LogFile } from '../query/logFile.js';
+import { sessionExists, sessionNotFound, type LocatedSession } from '../query/locate.js';
+import { LineScanner, type LineHit, type Position } from './lineScanner.js';
+import { compileMatcher, type LineMatcher, type SearchPattern } from './matcher.js';
+import type { SearchSettings } from './settings.js';
+
+export interface SearchQuery extends SearchPattern {
+  /** Only this node's files (its directory name in storage). */
+  node?: string;
+  /** Only files whose path below their node's directory matches. */
+  glob?: string;
+  /** Hits per page, 1–1000 (default 100). */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SearchHit {
+  node: string;
+  /** Ray's node id, when the caller knows it. */
+  nodeId?: string;
+  /** The path below the node's log directory. */
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  /** Byte offset of the line's start. */
+  offset: number;
+  /** The line (at most 2 KiB of it), without its line break. */
+  text: string;
+  /** The line is longer than `text`. */
+  truncated?: true;
+  /** The file route reading from this line, relative to the session: `logs/<node>/<file>?offset=<offset>`. */
+  read: string;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  nextCursor?: string;
+  /** The deadline or the byte budget ended this page; `nextCursor` continues it. */
+  partial?: true;
+  /** Bytes read from storage for this page. */
+  scannedBytes: number;
+}
+
+export interface SearchContext {
+  settings: SearchSettings;
+  /** Milliseconds, monotonic enough for a deadline (default `Date.now`). */
+  now?: () => number;
+  /** Node directory name → Ray node id, from the dashboard state. */
+  nodeIds?: ReadonlyMap<string, string>;
+}
+
+export const DEFAULT_SEARCH_LIMIT = 100;
+export const MAX_SEARCH_LIMIT = 1000;
+/** The most of a line a hit shows. */
+export const HIT_TEXT_MAX = 2048;
+
+/** A file in scan order: `<node>/<file>` below the session's `logs/`, and the listing page it was on. */
+interface Entry {
+  name: string;
+  node: string;
+  file: string;
+  marker?: string;
+  base: BlobProps;
+}
+
+/** Resume in file `f` (listed on the page at marker `m`) at `p`, or after it when `p` is null. */
+interface SearchCursor {
+  m?: string;
+  f: string;
+  p: Position | null;
+}
+
+function isPosition(v: unknown): v is Position {
+  const p = v as Position;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Number.isSafeInteger(p.offset) &&
+    p.offset >= 0 &&
+    Number.isSafeInteger(p.line) &&
+    p.line >= 1 &&
+    (p.skip === undefined || p.skip === true)
+  );
+}
+
+const isCursor = (v: unknown): v is SearchCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as SearchCursor).f === 'string' &&
+  ((v as SearchCursor).m === undefined || typeof (v as SearchCursor).m === 'string') &&
+  ((v as SearchCursor).p === null || isPosition((v as SearchCursor).p));
+
+async function* entries(
+  store: BlobStore,
+  root: string,
+  prefix: string,
+  glob: LogGlob | undefined,
+  from: SearchCursor | undefined,
+): AsyncGenerator<Entry> {
+  let marker = from?.m;
+  for (;;) {
+    const page = await store.list({
+      prefix,
+      pageSize: 5000,
+      ...(marker !== undefined && { cursor: marker }),
+    });
+    for (const b of page.blobs) {
+      if (b.name.includes(SEGMENT_MARK)) continue;
+      const name = b.name.slice(root.length);
+      const slash = name.indexOf('/');
+      if (slash <= 0) continue;
+      const file = name.slice(slash + 1);
+      if (glob !== undefined && !glob.match(file)) continue;
+      if (from !== undefined) {
+        const c = compareNames(name, from.f);
+        if (c < 0 || (c === 0 && from.p === null)) continue;
+      }
+      yield { name, node: name.slice(0, slash), file, ...(marker !== undefined && { marker }), base: b };
+    }
+    if (page.cursor === undefined) return;
+    marker = page.cursor;
+  }
+}
+
+interface Scan {
+  entry: Entry;
+  hits: LineHit[];
+  /** `done`: to the end; `limit`: `limit` hits found; `stopped`: the budget or deadline ran out at `at`. */
+  end: 'done' | 'limit' | 'stopped';
+  at?: Position;
+}
+
+interface Shared {
+  bytes: number;
+  /** The page is settled: scans still running are abandoned. */
+  settled: boolean;
+  out(): boolean;
+}
+
+async function scanFile(
+  store: BlobStore,
+  entry: Entry,
+  start: Position,
+  matcher: LineMatcher,
+  settings: SearchSettings,
+  limit: number,
+  shared: Shared,
+): Promise<Scan> {
+  const file: LogFile = joinSegments(
+    entry.base,
+    entry.base.sealed === true ? await listContinuations(store, entry.base.name) : [],
+  );
+  const scanner = new LineScanner(matcher, settings.maxLineBytes, start, limit);
+  if (start.offset >= file.size) return { entry, hits: [], end: 'done' };
+  for await (const chunk of rangeChunks(store, file, start.offset, file.size)) {
+    shared.bytes += chunk.length;
+    if (!scanner.push(chunk)) return { entry, hits: scanner.hits, end: 'limit' };
+    if (shared.settled) return { entry, hits: [], end: 'stopped', at: start };
+    if (shared.out() && scanner.progressed)
+      return { entry, hits: scanner.hits, end: 'stopped', at: scanner.stop() };
+  }
+  scanner.end();
+  return { entry, hits: scanner.hits, end: 'done' };
+}
+
+function utf8Prefix(bytes: Buffer, max: number): Buffer {
+  if (bytes.length <= max) return bytes;
+  let end = max;
+  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end);
+}
+
+function toHit(h: LineHit, e: Entry, cap: number, nodeIds?: ReadonlyMap<string, string>): SearchHit {
+  const bytes = h.bytes[h.bytes.length - 1] === 0x0d ? h.bytes.subarray(0, -1) : h.bytes;
+  const shown = utf8Prefix(bytes, HIT_TEXT_MAX);
+  const nodeId = nodeIds?.get(e.node);
+  const path = e.file.split('/').map(encodeURIComponent).join('/');
+  return {
+    node: e.node,
+    ...(nodeId !== undefined && { nodeId }),
+    file: e.file,
+    line: h.line,
+    offset: h.offset,
+    text: shown.toString('utf8'),
+    ...((shown.length < bytes.length || h.bytes.length >= cap) && { truncated: true as const }),
+    read: `logs/${encodeURIComponent(e.node)}/${path}?offset=${h.offset}`,
+  };
+}
+
+/** One page of search hits. Bad `q`, `node`, `glob`, `limit` or `cursor` → 400 naming it. */
+export async function searchSession(
+  store: BlobStore,
+  s: LocatedSession,
+  q: SearchQuery,
+  ctx: SearchContext,
+): Promise<SearchPage> {
+  const matcher = compileMatcher(q);
+  const limit = q.limit ?? DEFAULT_SEARCH_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
+    throw invalidParameter('limit', `limit must be an integer from 1 to ${MAX_SEARCH_LIMIT}`);
+  }
+  const node = q.node === undefined ? undefined : nodeName(q.node);
+  const glob = q.glob === undefined ? undefined : parseGlob(q.glob);
+  const root = sessionLogsPrefix(s);
+  const scope = JSON.stringify([
+    'search',
+    store.container,
+    root,
+    q.q,
+    q.regex === true,
+    q.ignoreCase === true,
+    node ?? null,
+    q.glob ?? null,
+  ]);
+  const from = q.cursor === undefined ? undefined : decodeCursor(q.cursor, scope, isCursor);
+  const { settings } = ctx;
+  const now = ctx.now ?? Date.now;
+  const deadline = now() + settings.deadlineMs;
+  const shared: Shared = {
+    bytes: 0,
+    settled: false,
+    out: () => shared.bytes >= settings.maxBytes || now() >= deadline,
+  };
+  const files = entries(store, root, node === undefined ? root : `${root}${node}/`, glob, from);
+  const inflight: Promise<Scan>[] = [];
+  let exhausted = false;
+  let finished = 0;
+  const fill = async () => {
+    while (!exhausted && inflight.length < settings.concurrency && (finished === 0 || !shared.out())) {
+      // The first file always starts: every request makes progress.
+      if (inflight.length > 0 && shared.out()) return;
+      const next = await files.next();
+      if (next.done === true) {
+        exhausted = true;
+        return;
+      }
+      const e = next.value;
+      const start =
+        from !== undefined && e.name === from.f && from.p !== null ? from.p : { offset: 0, line: 1 };
+      const scan = scanFile(store, e, start, matcher, settings, limit, shared);
+      scan.catch(() => undefined); // awaited in order below; no unhandled rejection meanwhile
+      inflight.push(scan);
+    }
+  };
+  const page: SearchPage = { hits: [], scannedBytes: 0 };
+  let cursor: SearchCursor | undefined;
+  try {
+    await fill();
+    while (inflight.length > 0) {
+      const r = await (inflight.shift() as Promise<Scan>);
+      const e = r.entry;
+      const at = (p: Position | null): SearchCursor => ({
+        ...(e.marker !== undefined && { m: e.marker }),
+        f: e.name,
+        p,
+      });
+      const room = limit - page.hits.length;
+      const taken = r.hits.slice(0, room);
+      page.hits.push(...taken.map((h) => toHit(h, e, settings.maxLineBytes, ctx.nodeIds)));
+      if (page.hits.length >= limit) {
+        cursor = at((taken[taken.length - 1] as LineHit).next);
+        break;
+      }
+      finished++;
+      if (r.end === 'stopped') {
+        cursor = at(r.at ?? null);
+        page.partial = true;
+        break;
+      }
+      if (shared.out() && !(exhausted && inflight.length === 0)) {
+        cursor = at(null);
+        page.partial = true;
+        break;
+      }
+      await fill();
+    }
+  } finally {
+    shared.settled = true;
+    await Promise.allSettled(inflight);
+    await files.return(undefined);
+  }
+  if (
+    page.hits.length === 0 &&
+    from === undefined &&
+    cursor === undefined &&
+    !(await sessionExists(store, s))
+  ) {
+    throw sessionNotFound(s);
+  }
+  page.scannedBytes = shared.bytes;
+  if (cursor !== undefined) page.nextCursor = encodeCursor(scope, cursor);
+  return page;
+}
