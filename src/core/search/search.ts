@@ -283,12 +283,13 @@ export async function searchSession(
         page.partial = true;
         break;
       }
-      if (shared.out() && !(exhausted && inflight.length === 0)) {
+      await fill();
+      if (inflight.length === 0 && !exhausted) {
+        // Out of time or bytes between files: the next page starts after this one.
         cursor = at(null);
         page.partial = true;
         break;
       }
-      await fill();
     }
   } finally {
     shared.settled = true;
