@@ -41,6 +41,8 @@ export interface DashboardLogOptions {
 }
 
 const ONE = Buffer.from('1');
+/** Bytes of a tail kept from the backwards scan and answered from memory; a longer one is read again. */
+const TAIL_KEEP_MAX = 4 * 1024 * 1024;
 
 /** Checks `lines`: -1 or 0..MAX_LOG_LINES; anything else is 400 naming `lines`. */
 export function checkLines(lines: number): number {
@@ -134,16 +136,17 @@ async function answer(
     ...(plain && { 'Accept-Ranges': 'bytes' }),
   };
   if (etagMatches(o.ifNoneMatch, etag)) return { status: 304, headers };
-  const from =
-    o.lines < 0
-      ? start
-      : start +
-        (await tailStart(
-          end - start,
-          o.lines,
-          (a, b) => readFileRange(store, file, start + a, start + b),
-          tailOptions,
-        ));
+  // The backwards scan reads the tail anyway: keep its blocks (newest last) while they are small.
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  const readBlock = async (a: number, b: number) => {
+    const bytes = await readFileRange(store, file, start + a, start + b);
+    keptBytes += bytes.length;
+    if (keptBytes <= TAIL_KEEP_MAX) kept.unshift(bytes);
+    return bytes;
+  };
+  const from = o.lines < 0 ? start : start + (await tailStart(end - start, o.lines, readBlock, tailOptions));
+  const inMemory = o.lines >= 0 && keptBytes <= TAIL_KEEP_MAX;
   const size = end - from;
   let status: 200 | 206 = 200;
   let part = { start: 0, end: size };
@@ -164,7 +167,10 @@ async function answer(
       headers['Content-Range'] = contentRange(part, size);
     }
   }
-  let body: AsyncIterable<Buffer> = fileRangeChunks(store, file, from + part.start, from + part.end);
+  const keptFrom = end - keptBytes;
+  let body: AsyncIterable<Buffer> | Iterable<Buffer> = inMemory
+    ? [Buffer.concat(kept).subarray(from + part.start - keptFrom, from + part.end - keptFrom)]
+    : fileRangeChunks(store, file, from + part.start, from + part.end);
   if (o.filterAnsi === true) body = stripAnsi(body);
   if (leading) body = withLeadingOne(body);
   if (o.filterAnsi !== true) {
@@ -175,7 +181,7 @@ async function answer(
 }
 
 /** Ray's `leading_1`: a `1` before the first byte of a successful stream (nothing for an empty one). */
-async function* withLeadingOne(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* withLeadingOne(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {
   let first = true;
   for await (const c of chunks) {
     if (c.length === 0) continue;
