@@ -7,17 +7,24 @@
  * each as a stream, so memory is bounded by the concurrency, the chunk size, the line cap and the
  * page, whatever the files' size.
  */
-import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
+import type { BlobStore } from '../../storage/blobStore.js';
 import { invalidParameter } from '../errors.js';
-import { sessionLogsPrefix, SEGMENT_MARK } from '../layout.js';
-import { parseGlob, type LogGlob } from '../logs/glob.js';
-import { compareNames } from '../logs/names.js';
+import { sessionLogsPrefix } from '../layout.js';
+import { parseGlob } from '../logs/glob.js';
 import { nodeName } from '../names.js';
 import { decodeCursor, encodeCursor } from '../query/cursor.js';
-import { joinSegments, listContinuations, rangeChunks, type LogFile } from '../query/logFile.js';
 import { sessionExists, sessionNotFound, type LocatedSession } from '../query/locate.js';
-import { LineScanner, type LineHit, type Position } from './lineScanner.js';
-import { compileMatcher, type LineMatcher, type SearchPattern } from './matcher.js';
+import type { LineHit, Position } from './lineScanner.js';
+import { compileMatcher, type SearchPattern } from './matcher.js';
+import {
+  entries,
+  isCursor,
+  scanFile,
+  type Entry,
+  type Scan,
+  type SearchCursor,
+  type Shared,
+} from './scanFiles.js';
 import type { SearchSettings } from './settings.js';
 
 export interface SearchQuery extends SearchPattern {
@@ -69,115 +76,6 @@ export const DEFAULT_SEARCH_LIMIT = 100;
 export const MAX_SEARCH_LIMIT = 1000;
 /** The most of a line a hit shows. */
 export const HIT_TEXT_MAX = 2048;
-
-/** A file in scan order: `<node>/<file>` below the session's `logs/`, and the listing page it was on. */
-interface Entry {
-  name: string;
-  node: string;
-  file: string;
-  marker?: string;
-  base: BlobProps;
-}
-
-/** Resume in file `f` (listed on the page at marker `m`) at `p`, or after it when `p` is null. */
-interface SearchCursor {
-  m?: string;
-  f: string;
-  p: Position | null;
-}
-
-function isPosition(v: unknown): v is Position {
-  const p = v as Position;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    Number.isSafeInteger(p.offset) &&
-    p.offset >= 0 &&
-    Number.isSafeInteger(p.line) &&
-    p.line >= 1 &&
-    (p.skip === undefined || p.skip === true)
-  );
-}
-
-const isCursor = (v: unknown): v is SearchCursor =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as SearchCursor).f === 'string' &&
-  ((v as SearchCursor).m === undefined || typeof (v as SearchCursor).m === 'string') &&
-  ((v as SearchCursor).p === null || isPosition((v as SearchCursor).p));
-
-async function* entries(
-  store: BlobStore,
-  root: string,
-  prefix: string,
-  glob: LogGlob | undefined,
-  from: SearchCursor | undefined,
-): AsyncGenerator<Entry> {
-  let marker = from?.m;
-  for (;;) {
-    const page = await store.list({
-      prefix,
-      pageSize: 5000,
-      ...(marker !== undefined && { cursor: marker }),
-    });
-    for (const b of page.blobs) {
-      if (b.name.includes(SEGMENT_MARK)) continue;
-      const name = b.name.slice(root.length);
-      const slash = name.indexOf('/');
-      if (slash <= 0) continue;
-      const file = name.slice(slash + 1);
-      if (glob !== undefined && !glob.match(file)) continue;
-      if (from !== undefined) {
-        const c = compareNames(name, from.f);
-        if (c < 0 || (c === 0 && from.p === null)) continue;
-      }
-      yield { name, node: name.slice(0, slash), file, ...(marker !== undefined && { marker }), base: b };
-    }
-    if (page.cursor === undefined) return;
-    marker = page.cursor;
-  }
-}
-
-interface Scan {
-  entry: Entry;
-  hits: LineHit[];
-  /** `done`: to the end; `limit`: `limit` hits found; `stopped`: the budget or deadline ran out at `at`. */
-  end: 'done' | 'limit' | 'stopped';
-  at?: Position;
-}
-
-interface Shared {
-  bytes: number;
-  /** The page is settled: scans still running are abandoned. */
-  settled: boolean;
-  out(): boolean;
-}
-
-async function scanFile(
-  store: BlobStore,
-  entry: Entry,
-  start: Position,
-  matcher: LineMatcher,
-  settings: SearchSettings,
-  limit: number,
-  shared: Shared,
-): Promise<Scan> {
-  const file: LogFile = joinSegments(
-    entry.base,
-    entry.base.sealed === true ? await listContinuations(store, entry.base.name) : [],
-  );
-  const scanner = new LineScanner(matcher, settings.maxLineBytes, start, limit);
-  if (start.offset >= file.size) return { entry, hits: [], end: 'done' };
-  for await (const chunk of rangeChunks(store, file, start.offset, file.size)) {
-    shared.bytes += chunk.length;
-    if (!scanner.push(chunk)) return { entry, hits: scanner.hits, end: 'limit' };
-    if (shared.settled) return { entry, hits: [], end: 'stopped', at: start };
-    if (shared.out() && scanner.progressed)
-      return { entry, hits: scanner.hits, end: 'stopped', at: scanner.stop() };
-  }
-  scanner.end();
-  return { entry, hits: scanner.hits, end: 'done' };
-}
 
 function utf8Prefix(bytes: Buffer, max: number): Buffer {
   if (bytes.length <= max) return bytes;
