@@ -12,6 +12,7 @@ import { median, type BenchContext, type Result, type Scenario } from './harness
 import { collectorScenarios } from './scenarios/collector.js';
 import { indexScenarios } from './scenarios/index.js';
 import { ingestScenarios } from './scenarios/ingest.js';
+import { logsScenarios } from './scenarios/logs.js';
 import { queryScenarios } from './scenarios/query.js';
 import { storageScenarios } from './scenarios/storage.js';
 
@@ -20,6 +21,7 @@ const scenarios: Scenario[] = [
   ...ingestScenarios,
   ...indexScenarios,
   ...queryScenarios,
+  ...logsScenarios,
   ...collectorScenarios,
 ];
 

@@ -54,6 +54,16 @@ export function clusterLogPrefix(cluster: string, clusterId: string): string {
   return `log/${clusterName(cluster)}_${clusterIdName(clusterId)}/`;
 }
 
+/** `…/<session>/logs/`: every node's log files. */
+export function sessionLogsPrefix(ref: SessionRef): string {
+  return `${sessionPrefix(ref)}logs/`;
+}
+
+/** `…/<session>/logs/<node>/`: one node's log files. */
+export function nodeLogsPrefix(ref: SessionRef, node: string): string {
+  return `${sessionLogsPrefix(ref)}${nodeName(node)}/`;
+}
+
 /** The blob holding segment `segment` (0 = the first) of a node's log file. */
 export function logBlob(ref: SessionRef, node: string, file: string, segment = 0): string {
   const base = `${sessionPrefix(ref)}logs/${nodeName(node)}/${fileName(file)}`;
