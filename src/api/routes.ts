@@ -12,6 +12,7 @@ import {
 } from './query.js';
 import { healthRoute, openapiRoute, reindexRoute } from './system.js';
 import { uiRootRoute, uiRoute } from './ui.js';
+import { searchRoute } from './search.js';
 import {
   clustersRootRoute,
   enterClusterRoute,
@@ -34,6 +35,7 @@ export const ROUTES: readonly RouteSpec[] = [
   readLogFileRoute,
   getEventsRoute,
   getMetadataRoute,
+  searchRoute,
   clustersRootRoute,
   enterClusterRoute,
   enterClusterSessionRoute,

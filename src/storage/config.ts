@@ -7,6 +7,8 @@
  * rules) and the local host (src/host/, its own `LOCAL_HOST_*` settings).
  */
 
+import { searchSettingsFrom, SearchSettingError, type SearchSettings } from '../core/search/settings.js';
+
 export type AuthMode = 'connection_string' | 'managed_identity' | 'workload_identity' | 'default';
 
 /** Where the data lives and how to authenticate against it. */
@@ -40,6 +42,8 @@ export interface AppConfig {
   triggerSource: TriggerSource;
   /** INDEX_RECONCILE_SCHEDULE as set (the timer binds it as `%INDEX_RECONCILE_SCHEDULE%`); absent when unset. */
   reconcileSchedule?: string;
+  /** The limits of one search request (`SEARCH_*`). */
+  search: SearchSettings;
 }
 
 export type TriggerSource = 'LogsAndContainerScan' | 'EventGrid';
@@ -116,6 +120,30 @@ export const APP_SETTINGS: readonly SettingInfo[] = [
     required: false,
     default: 'LogsAndContainerScan',
     meaning: "the blob triggers' source: LogsAndContainerScan (polling) or EventGrid",
+  },
+  {
+    name: 'SEARCH_DEADLINE_MS',
+    required: false,
+    default: '10000',
+    meaning: 'wall time one search request may scan before it answers partial with a cursor (100–600000)',
+  },
+  {
+    name: 'SEARCH_MAX_BYTES',
+    required: false,
+    default: '1073741824',
+    meaning: 'bytes one search request may read before it answers partial with a cursor',
+  },
+  {
+    name: 'SEARCH_CONCURRENCY',
+    required: false,
+    default: '4',
+    meaning: 'log files one search request reads at once (1–64)',
+  },
+  {
+    name: 'SEARCH_MAX_LINE_BYTES',
+    required: false,
+    default: '65536',
+    meaning: 'a longer line is matched on its first this many bytes',
   },
   {
     name: 'INDEX_RECONCILE_SCHEDULE',
@@ -384,5 +412,16 @@ export function loadConfig(env: Env): AppConfig {
     queryAuthLevel: queryAuth,
     triggerSource,
     ...(reconcileSchedule !== undefined && { reconcileSchedule }),
+    search: searchSettings(env),
   };
+}
+
+function searchSettings(env: Env): SearchSettings {
+  try {
+    return searchSettingsFrom(env);
+  } catch (err) {
+    if (err instanceof SearchSettingError)
+      throw new ConfigError(err.setting, err.message.replace(`${err.setting} `, ''));
+    throw err;
+  }
 }

@@ -183,6 +183,11 @@ describe('every route answers as the served OpenAPI document says', () => {
     expect((await checked('GET', `${SESSION_PATH}/events?limit=2`)).status).toBe(200);
     expect((await checked('GET', `${SESSION_PATH}/events?since=yesterday`)).status).toBe(400);
     expect((await checked('GET', `${SESSION_PATH}/metadata`)).json()).toMatchObject({ rayVersion: '2.52.1' });
+    const found = await checked('GET', `${SESSION_PATH}/search?q=world`);
+    expect(found.json()).toMatchObject({
+      hits: [{ node: 'head-1', file: 'raylet.out', line: 2, offset: 6, text: 'world' }],
+    });
+    expect((await checked('GET', `${SESSION_PATH}/search?q=(a&regex=true`)).status).toBe(400);
     expect(
       (
         await checked(
