@@ -22,6 +22,8 @@ export interface ApplyContext {
   cache: DashboardCache;
   ref: SessionRef;
   version: string;
+  /** Rows per shard before it splits (default: the collection's). */
+  shardRows?: number;
   /** Called between writes: renews the lease (throws when it was lost). */
   keepAlive(): Promise<void>;
 }
@@ -64,7 +66,7 @@ async function rewrite<S>(
     for (const f of c.facets(joined)) facets.set(f, (facets.get(f) ?? 0) + 1);
     rows.set(key, joined);
   }
-  const parts = splitRows(entry.prefix, [...rows.values()], c.hex, c.maxRows, MAX_DEPTH);
+  const parts = splitRows(entry.prefix, [...rows.values()], c.hex, ctx.shardRows ?? c.maxRows, MAX_DEPTH);
   const entries: ShardEntry[] = [];
   let writes = 0;
   for (const part of parts) {

@@ -50,7 +50,7 @@ export class LeaseLost extends Error {
   }
 }
 
-const DEFAULT_LIMITS: RoundLimits = { batchBytes: 48 * 2 ** 20, batchFiles: 2000 };
+const DEFAULT_LIMITS: RoundLimits = { batchBytes: 48 * 2 ** 20, batchFiles: 2000, shardRows: 2000 };
 
 /** Compacts the session unless another compaction holds it (then `busy`, at once). */
 export async function compactSession(

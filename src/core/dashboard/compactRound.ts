@@ -33,6 +33,8 @@ export interface RoundLimits {
   batchBytes: number;
   /** Event files folded per round (default 2000). */
   batchFiles: number;
+  /** Rows per shard before it splits (default 2000). */
+  shardRows: number;
 }
 
 export interface RoundContext extends Omit<ApplyContext, 'version'> {
@@ -132,7 +134,7 @@ export async function compactRound(
   const fold = await foldFiles(ctx.store, batch);
   const generation = m.generation + 1;
   const version = docVersion(generation);
-  const apply = { ...ctx, version };
+  const apply = { ...ctx, version, shardRows: ctx.limits.shardRows };
   const taskFacets = new Map<string, number>();
   const profileFacets = new Map<string, number>();
   const t = await applyShards(apply, tasks, m.tasks, fold.tasks.values(), taskFacets);

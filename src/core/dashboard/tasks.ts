@@ -48,6 +48,27 @@ export interface Scan {
 }
 
 /**
+ * Calls `visit` with the matching attempts of each shard that can match, shard by shard in key
+ * order (sorted within a shard), until `visit` returns false.
+ */
+export async function forEachTaskShard(
+  store: BlobStore,
+  cache: DashboardCache,
+  m: Manifest,
+  filters: TaskFilter[],
+  visit: (hits: TaskState[]) => boolean,
+): Promise<void> {
+  const state = pinnedState(filters);
+  for (let i = 0; i < m.tasks.length; i++) {
+    const entry = m.tasks[i];
+    if (entry === undefined || !shardMayMatch(m.tasks, i, filters)) continue;
+    const hits = (await readShard(store, cache, tasks, entry, state)).filter((t) => rowMatches(t, filters));
+    hits.sort((a, b) => (tasks.key(a) < tasks.key(b) ? -1 : 1));
+    if (!visit(hits)) return;
+  }
+}
+
+/**
  * Attempts matching `filters`, in key order, at most `limit`; with `count`, reads every shard that
  * can match so that `matched` is exact.
  */
@@ -61,18 +82,11 @@ export async function scanTasks(
 ): Promise<Scan> {
   const rows: TaskState[] = [];
   let matched = 0;
-  const state = pinnedState(filters);
-  for (let i = 0; i < m.tasks.length; i++) {
-    if (!count && rows.length >= limit) break;
-    if (!shardMayMatch(m.tasks, i, filters)) continue;
-    const entry = m.tasks[i];
-    if (entry === undefined) continue;
-    const hits = (await readShard(store, cache, tasks, entry, state)).filter((t) => rowMatches(t, filters));
+  await forEachTaskShard(store, cache, m, filters, (hits) => {
     matched += hits.length;
-    if (rows.length >= limit) continue;
-    hits.sort((a, b) => (tasks.key(a) < tasks.key(b) ? -1 : 1));
-    rows.push(...hits.slice(0, limit - rows.length));
-  }
+    if (rows.length < limit) rows.push(...hits.slice(0, limit - rows.length));
+    return count || rows.length < limit;
+  });
   return { rows, matched };
 }
 
