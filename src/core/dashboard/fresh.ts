@@ -24,6 +24,9 @@ export interface ReadOptions extends Omit<CompactOptions, 'rebuild'> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits before the `attempt`-th retry: 100 ms growing 1.5× to 2 s, with jitter (waiters must not hammer storage). */
+const backOff = (attempt: number) => sleep(Math.min(2000, 100 * 1.5 ** attempt) * (0.5 + Math.random()));
+
 function cacheOf(o: { cache?: DashboardCache }): DashboardCache {
   return o.cache ?? processCache;
 }
@@ -45,11 +48,11 @@ export async function currentManifest(
   if (stored.etag === null && mark === null && (await listEventFiles(store, ref)).length === 0)
     return emptyManifest();
   const deadline = now() + (options.waitMs ?? 4000);
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const r = await compactSession(store, ref, { budgetMs: options.waitMs ?? 4000, ...options });
     const latest = (await readManifest(store, blob, cache)).manifest;
     if (r.status !== 'busy' || fresh(latest) || now() >= deadline) return latest ?? emptyManifest();
-    await sleep(100 + Math.random() * 100);
+    await backOff(attempt);
   }
 }
 
@@ -102,11 +105,11 @@ export async function onEventFile(
   const now = options.now ?? Date.now;
   const deadline = now() + (options.waitMs ?? 60_000);
   const blob = dashboardManifestBlob(ref);
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const m = (await readManifest(store, blob, cacheOf(options))).manifest;
     if (m !== null && isFolded(m, rel, props.lastModified.getTime())) return { status: 'folded', files: 0 };
     const r = await compactSession(store, ref, options);
     if (r.status !== 'busy' || now() >= deadline) return { status: r.status, files: r.files };
-    await sleep(150 + Math.random() * 150);
+    await backOff(attempt);
   }
 }
