@@ -4,6 +4,9 @@
  */
 import { LRUCache } from 'lru-cache';
 
+/** Heap bytes a parsed document takes per byte of its JSON text (measured: about 3). */
+const HEAP_PER_TEXT_BYTE = 3;
+
 interface Sized {
   value: unknown;
   size: number;
@@ -12,10 +15,12 @@ interface Sized {
 export class DashboardCache {
   private readonly lru: LRUCache<string, Sized>;
 
-  /** `maxBytes`: the approximate text size of the documents kept (default 64 MiB). */
-  constructor(maxBytes = 64 * 2 ** 20) {
+  /**
+   * `maxBytes`: about how much heap the parsed documents may take (default 48 MiB; 0 keeps nothing).
+   */
+  constructor(maxBytes = 48 * 2 ** 20) {
     this.lru = new LRUCache<string, Sized>({
-      maxSize: maxBytes,
+      maxSize: Math.max(1, maxBytes),
       sizeCalculation: (v) => Math.max(1, v.size),
     });
   }
@@ -24,8 +29,9 @@ export class DashboardCache {
     return this.lru.get(key)?.value as T | undefined;
   }
 
-  /** Keeps `value`, parsed from `size` bytes of text (documents larger than the cache are not kept). */
-  set(key: string, value: unknown, size: number): void {
+  /** Keeps `value`, parsed from `textBytes` of text (documents larger than the cache are not kept). */
+  set(key: string, value: unknown, textBytes: number): void {
+    const size = textBytes * HEAP_PER_TEXT_BYTE;
     if (size < this.lru.maxSize) this.lru.set(key, { value, size });
   }
 

@@ -7,7 +7,7 @@
  */
 import type { BlobStore } from '../../storage/blobStore.js';
 import { dashboardLockBlob, dashboardManifestBlob, dashboardPrefix, type SessionRef } from '../layout.js';
-import { processCache, type DashboardCache } from './cache.js';
+import { DashboardCache, processCache } from './cache.js';
 import { compactRound, type RoundLimits } from './compactRound.js';
 import { readManifest } from './docs.js';
 import { emptyManifest, referenced, type Manifest } from './manifest.js';
@@ -50,6 +50,7 @@ export class LeaseLost extends Error {
   }
 }
 
+const NO_CACHE = new DashboardCache(0);
 const DEFAULT_LIMITS: RoundLimits = { batchBytes: 48 * 2 ** 20, batchFiles: 2000, shardRows: 2000 };
 
 /** Compacts the session unless another compaction holds it (then `busy`, at once). */
@@ -85,7 +86,15 @@ async function compactHeld(
     if (!(await store.renewLease(lock, lease))) throw new LeaseLost(`lost the lease of ${lock}`);
     renewedAt = now();
   };
-  const ctx = { store, cache, ref, keepAlive, now, limits: { ...DEFAULT_LIMITS, ...options.limits } };
+  // Documents read to be rewritten are superseded at once: keeping them would only crowd the cache.
+  const ctx = {
+    store,
+    cache: NO_CACHE,
+    ref,
+    keepAlive,
+    now,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+  };
   const out: CompactOutcome = { status: 'unchanged', rounds: 0, files: 0, remaining: 0, generation: 0 };
   let rebuild = options.rebuild === true;
   for (;;) {
