@@ -10,6 +10,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite } from '../src/host/azurite.js';
 import { median, type BenchContext, type Result, type Scenario } from './harness.js';
 import { collectorScenarios } from './scenarios/collector.js';
+import { dashboardScenarios } from './scenarios/dashboard.js';
 import { indexScenarios } from './scenarios/index.js';
 import { ingestScenarios } from './scenarios/ingest.js';
 import { logsScenarios } from './scenarios/logs.js';
@@ -23,6 +24,7 @@ const scenarios: Scenario[] = [
   ...queryScenarios,
   ...logsScenarios,
   ...collectorScenarios,
+  ...dashboardScenarios,
 ];
 
 function arg(name: string): string | undefined {
