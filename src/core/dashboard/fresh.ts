@@ -72,8 +72,10 @@ export async function withManifest<T>(
       return await read(m);
     } catch (err) {
       if (err instanceof MissingDocument && attempt < 3) continue;
-      if (err instanceof CorruptState && attempt === 0) {
-        await compactSession(store, ref, { ...options, rebuild: true });
+      if (err instanceof CorruptState && attempt < 3) {
+        // Rebuild; when another compaction holds the session it meets the damage and rebuilds too.
+        if ((await compactSession(store, ref, { ...options, rebuild: true })).status === 'busy')
+          await backOff(attempt + 3);
         continue;
       }
       throw err;
