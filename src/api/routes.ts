@@ -13,6 +13,7 @@ import {
 import { healthRoute, openapiRoute, reindexRoute } from './system.js';
 import { uiRootRoute, uiRoute } from './ui.js';
 import { searchRoute } from './search.js';
+import { failuresRoute, RAY_ROUTES } from './ray.js';
 import {
   clustersRootRoute,
   enterClusterRoute,
@@ -36,6 +37,7 @@ export const ROUTES: readonly RouteSpec[] = [
   getEventsRoute,
   getMetadataRoute,
   searchRoute,
+  failuresRoute,
   clustersRootRoute,
   enterClusterRoute,
   enterClusterSessionRoute,
@@ -43,4 +45,5 @@ export const ROUTES: readonly RouteSpec[] = [
   livezRoute,
   uiRootRoute,
   uiRoute,
+  ...RAY_ROUTES.flatMap((r) => [r.scoped, r.root]),
 ];

@@ -54,17 +54,20 @@ export interface RaySpec extends Omit<RouteSpec, 'path' | 'name' | 'auth' | 'par
   params?: AnyObject;
 }
 
-export interface RayRoutes {
+export interface RayRoutes<S extends RaySpec = RaySpec> {
   scoped: RouteSpec;
   root: RouteSpec;
+  /** The declaration both forms were derived from (its parameter and query types). */
+  spec: S;
 }
 
 /** The two route declarations of a dashboard path. */
-export function defineRayRoute<const S extends RaySpec>(spec: S): RayRoutes {
+export function defineRayRoute<const S extends RaySpec>(spec: S): RayRoutes<S> {
   const { rayPath, params, name, ...rest } = spec;
   const own = params?.shape ?? {};
-  const scopedQuery = (spec.query ?? z.object({})).extend({ clusterId: ClusterId.optional() });
+  const scopedQuery = (spec.query ?? z.object({})).safeExtend({ clusterId: ClusterId.optional() });
   return {
+    spec,
     scoped: {
       ...rest,
       name,
@@ -86,16 +89,18 @@ export function defineRayRoute<const S extends RaySpec>(spec: S): RayRoutes {
   };
 }
 
+type Out<T> = T extends z.ZodType ? z.output<T> : Record<string, never>;
+
 /** What a dashboard handler gets: the located session, validated parameters, the request. */
-export interface RayInput {
+export interface RayInput<S extends RaySpec = RaySpec> {
   session: LocatedSession;
-  params: Record<string, string>;
-  query: Record<string, unknown>;
+  params: Out<S['params']>;
+  query: Out<S['query']>;
   req: HttpRequest;
   context: InvocationContext;
 }
 
-export type RayHandler = (input: RayInput) => Promise<HttpResponseInit>;
+export type RayHandler<S extends RaySpec = RaySpec> = (input: RayInput<S>) => Promise<HttpResponseInit>;
 
 const CookieSession = z.object({
   [COOKIES.namespace]: Namespace,
@@ -131,7 +136,10 @@ export function sessionCookies(s: { namespace: string; cluster: string; session:
 }
 
 /** The two functions of a dashboard path, one handler behind both. */
-export function rayFunctions(routes: RayRoutes, factory: (deps: Deps) => RayHandler): HttpFunction[] {
+export function rayFunctions<S extends RaySpec>(
+  routes: RayRoutes<S>,
+  factory: (deps: Deps) => RayHandler<S>,
+): HttpFunction[] {
   const scoped = httpFunction(routes.scoped, (deps) => {
     const handler = factory(deps);
     return async ({ params, query, req, context }) => {
@@ -152,7 +160,7 @@ export function rayFunctions(routes: RayRoutes, factory: (deps: Deps) => RayHand
         session: chosen,
         ...(clusterId !== undefined && { clusterId }),
       });
-      return handler({ session, params: own, query: rest, req, context });
+      return handler({ session, params: own, query: rest, req, context } as RayInput<S>);
     };
   });
   const root = httpFunction(routes.root, (deps) => {
@@ -160,7 +168,7 @@ export function rayFunctions(routes: RayRoutes, factory: (deps: Deps) => RayHand
     return async ({ params, query, req, context }) => {
       const chosen = cookieSession(req);
       const session = await resolveSession(deps.store, chosen);
-      const res = await handler({ session, params: params as Record<string, string>, query, req, context });
+      const res = await handler({ session, params, query, req, context } as RayInput<S>);
       return { ...res, cookies: [...(res.cookies ?? []), ...sessionCookies(chosen)] };
     };
   });

@@ -8,7 +8,7 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { ZodType } from 'zod';
 import type { Deps } from '../app/deps.js';
-import { parseOr400 } from '../schemas/parse.js';
+import { parseOr400, queryRecord } from '../schemas/parse.js';
 import type { z } from '../schemas/zod.js';
 import { discardingBodyOnError, jsonBody } from './body.js';
 import { http } from './respond.js';
@@ -94,16 +94,6 @@ export function defineRoute<const S extends RouteSpec>(spec: S): S {
   return spec;
 }
 
-/** The query parameters a schema names, each its first value (repeats are ignored, as before). */
-function queryObject(req: HttpRequest, schema: AnyObject): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(schema.shape)) {
-    const v = req.query.get(key);
-    if (v !== null) out[key] = v;
-  }
-  return out;
-}
-
 /** Route parameters, with empty ones treated as absent (the host passes `""` for an empty segment). */
 function paramsObject(req: HttpRequest): Record<string, string> {
   const out: Record<string, string> = {};
@@ -118,7 +108,7 @@ async function parseInput<S extends RouteSpec>(
   context: InvocationContext,
 ): Promise<RouteInput<S>> {
   const params = spec.params === undefined ? {} : parseOr400(spec.params, paramsObject(req));
-  const query = spec.query === undefined ? {} : parseOr400(spec.query, queryObject(req, spec.query));
+  const query = spec.query === undefined ? {} : parseOr400(spec.query, queryRecord(spec.query, req.query));
   let body: unknown;
   if (spec.body?.kind === 'json') {
     const maxBytes = Math.min(deps.settings.maxBodyBytes, spec.body.maxBytes ?? Infinity);

@@ -4,6 +4,7 @@
  * and as Ray's job and state APIs answer; `failures` is ours. The Ray events these are rebuilt from
  * are in ./rayEvents.ts.
  */
+import { FIELD, intQuery } from './common.js';
 import { z } from './zod.js';
 
 export * from './rayEvents.js';
@@ -19,6 +20,8 @@ export const LogLocatorSchema = z
     file: z.string(),
     /** Byte range [start, end) of the file that belongs to the failure, when the events say. */
     range: z.tuple([z.number(), z.number()]).optional(),
+    /** The file route that reads these lines, relative to the session: `logs/<node>/<file>[?offset=&length=]`. */
+    read: z.string(),
   })
   .openapi('DashboardLogLocator');
 
@@ -381,3 +384,110 @@ export type FailuresResponse = z.infer<typeof FailuresResponseSchema>;
 export type TaskFilter = z.infer<typeof TaskFilterSchema>;
 export type TaskListQuery = z.input<typeof TaskListQuerySchema>;
 export type TaskSummarizeQuery = z.input<typeof TaskSummarizeQuerySchema>;
+
+// ── The dashboard routes' query strings (Ray's StateApi names), the one source of their validation ──
+
+/** Task filter keys: Ray's column names, and the names upstream's history server accepts. */
+export const TASK_FILTER_KEYS = {
+  task_id: 'task_id',
+  job_id: 'job_id',
+  actor_id: 'actor_id',
+  state: 'state',
+  type: 'type',
+  task_type: 'type',
+  name: 'name',
+  task_name: 'name',
+  func_or_class_name: 'func_or_class_name',
+  func_name: 'func_or_class_name',
+  node_id: 'node_id',
+  worker_id: 'worker_id',
+  error_type: 'error_type',
+  parent_task_id: 'parent_task_id',
+} as const satisfies Record<string, TaskFilter['key']>;
+
+const FILTER_KEY_NAMES = Object.keys(TASK_FILTER_KEYS) as [
+  keyof typeof TASK_FILTER_KEYS,
+  ...(keyof typeof TASK_FILTER_KEYS)[],
+];
+
+/** Ray's booleans in query strings: 1/t/true and 0/f/false, any case. */
+const RayBool = z
+  .string()
+  .transform((v, ctx) => {
+    const l = v.toLowerCase();
+    if (l === '1' || l === 't' || l === 'true') return true;
+    if (l === '0' || l === 'f' || l === 'false') return false;
+    ctx.addIssue({
+      code: 'custom',
+      message: `${FIELD} must be true or false, not ${JSON.stringify(v.slice(0, 40))}`,
+    });
+    return z.NEVER;
+  })
+  .openapi({ type: 'boolean' });
+
+const Filters = {
+  filter_keys: z
+    .array(z.enum(FILTER_KEY_NAMES, { message: `${FIELD} must be one of ${FILTER_KEY_NAMES.join(', ')}` }))
+    .default([])
+    .openapi({ description: 'task filters: the column of each (repeat the parameter for more)' }),
+  filter_predicates: z
+    .array(z.enum(['=', '!='], { message: `${FIELD} must be = or !=` }))
+    .default([])
+    .openapi({ description: 'the predicate of each filter' }),
+  filter_values: z.array(z.string()).default([]).openapi({ description: 'the value of each filter' }),
+  exclude_driver: RayBool.default(true).openapi({ description: 'leave out DRIVER_TASK rows (default true)' }),
+};
+
+const sameLength = (q: { filter_keys: unknown[]; filter_predicates: unknown[]; filter_values: unknown[] }) =>
+  q.filter_keys.length === q.filter_predicates.length && q.filter_keys.length === q.filter_values.length;
+const SAME_LENGTH = {
+  message: `${FIELD}, filter_predicates and filter_values must have the same length`,
+  path: ['filter_keys'],
+};
+
+export const TasksHttpQuery = z
+  .object({
+    ...Filters,
+    limit: intQuery(1, 10_000, 'rows per answer (default 100)').default(100),
+    detail: RayBool.default(false).openapi({ description: 'all fields of each task (default false)' }),
+  })
+  .refine(sameLength, SAME_LENGTH);
+
+export const TaskSummarizeHttpQuery = z
+  .object({
+    ...Filters,
+    summary_by: z
+      .enum(['func_name', 'lineage'], { message: `${FIELD} must be func_name or lineage` })
+      .default('func_name'),
+  })
+  .refine(sameLength, SAME_LENGTH);
+
+export const TimelineHttpQuery = z.object({
+  job_id: z
+    .string()
+    .regex(/^[0-9a-fA-F]{1,64}$/, `${FIELD} must be a job id in hex`)
+    .transform((v) => v.toLowerCase())
+    .optional()
+    .openapi({ description: "only this job's tasks" }),
+  download: z
+    .enum(['1', 'true', '0', 'false'], { message: `${FIELD} must be 1, true, 0 or false` })
+    .optional()
+    .openapi({ description: '1: an attachment (timeline.json)' }),
+});
+
+export const NodesHttpQuery = z.object({
+  view: z
+    .enum(['summary', 'hostNameList'], { message: `${FIELD} must be summary or hostNameList` })
+    .default('summary'),
+});
+
+type FilterQuery = z.output<typeof TasksHttpQuery> | z.output<typeof TaskSummarizeHttpQuery>;
+
+/** The typed filters of a parsed query string (upstream's key names mapped to Ray's). */
+export function filtersOf(q: FilterQuery): TaskFilter[] {
+  return q.filter_keys.map((k, i) => ({
+    key: TASK_FILTER_KEYS[k],
+    predicate: q.filter_predicates[i] ?? '=',
+    value: q.filter_values[i] ?? '',
+  }));
+}

@@ -32,3 +32,40 @@ export function parseOr400<T extends ZodType>(schema: T, input: unknown, where: 
   if (!r.success) throw toInvalid(r.error, where);
   return r.data;
 }
+
+/** True for an array schema, also under optional/default/nullable: a query parameter that may repeat. */
+interface Wrapped {
+  _zod: { def: { type: string; innerType?: Wrapped } };
+}
+
+function repeats(schema: unknown): boolean {
+  let s = schema as Wrapped | undefined;
+  for (let i = 0; i < 8 && s !== undefined; i++) {
+    const def: Wrapped['_zod']['def'] = s._zod.def;
+    if (def.type === 'array') return true;
+    if (def.type !== 'optional' && def.type !== 'default' && def.type !== 'nullable') return false;
+    s = def.innerType;
+  }
+  return false;
+}
+
+/**
+ * The query parameters a schema names, as the object it parses: each its first value, or every value
+ * for an array field (`filter_keys=a&filter_keys=b`). Parameters the schema does not name are ignored.
+ */
+export function queryRecord(
+  schema: { shape: Readonly<Record<string, unknown>> },
+  params: URLSearchParams,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (repeats(field)) {
+      const all = params.getAll(key);
+      if (all.length > 0) out[key] = all;
+    } else {
+      const v = params.get(key);
+      if (v !== null) out[key] = v;
+    }
+  }
+  return out;
+}

@@ -40,5 +40,14 @@ export class DashboardCache {
   }
 }
 
-/** The process's cache, used when a caller passes none. */
-export const processCache = new DashboardCache();
+const byStore = new WeakMap<object, DashboardCache>();
+
+/** The cache of one store object (what this process read through it), used when a caller passes none. */
+export function cacheFor(store: object): DashboardCache {
+  let cache = byStore.get(store);
+  if (cache === undefined) {
+    cache = new DashboardCache();
+    byStore.set(store, cache);
+  }
+  return cache;
+}

@@ -7,7 +7,7 @@
  */
 import type { BlobStore } from '../../storage/blobStore.js';
 import { dashboardLockBlob, dashboardManifestBlob, dashboardPrefix, type SessionRef } from '../layout.js';
-import { DashboardCache, processCache } from './cache.js';
+import { DashboardCache, cacheFor } from './cache.js';
 import { compactRound, type RoundLimits } from './compactRound.js';
 import { readManifest } from './docs.js';
 import { emptyManifest, referenced, type Manifest } from './manifest.js';
@@ -75,7 +75,7 @@ async function compactHeld(
   lease: string,
   options: CompactOptions,
 ): Promise<CompactOutcome> {
-  const cache = options.cache ?? processCache;
+  const cache = options.cache ?? cacheFor(store);
   const now = options.now ?? Date.now;
   const started = now();
   const budget = options.budgetMs ?? 240_000;

@@ -8,11 +8,11 @@
 import type { BlobStore } from '../../storage/blobStore.js';
 import type { FailuresResponse } from '../../schemas/dashboard.js';
 import type { SessionRef } from '../layout.js';
-import { processCache } from './cache.js';
+import { cacheFor } from './cache.js';
 import { tasks } from './collections.js';
 import { EMPTY_JOBS, JobsDocSchema, readDoc, readShard } from './docs.js';
 import { withManifest, type ReadOptions } from './fresh.js';
-import { taskLog, workerLog } from './logLocator.js';
+import { located, taskLog, workerLog } from './logLocator.js';
 import type { Manifest } from './manifest.js';
 import { renderJobs } from './renderJob.js';
 import { stateMessage } from './renderNode.js';
@@ -30,7 +30,7 @@ async function taskGroups(
   m: Manifest,
   view: NodeView,
 ): Promise<TaskGroups> {
-  const cache = ref.cache ?? processCache;
+  const cache = ref.cache ?? cacheFor(store);
   const byType = new Map<string, { count: number; key: string; shard: number }>();
   m.tasks.forEach((e, shard) => {
     for (const [type, [count, key]] of Object.entries(e.failures ?? {})) {
@@ -69,7 +69,7 @@ export async function failures(
   ref: SessionRef,
   options: ReadOptions = {},
 ): Promise<FailuresResponse> {
-  const cache = options.cache ?? processCache;
+  const cache = options.cache ?? cacheFor(store);
   return withManifest(store, ref, options, async (m) => {
     const view = await nodeView(store, cache, m);
     const head = view.doc.nodes.find((n) => n.def?.labels?.['ray.io/node-group'] === 'headgroup')?.nodeId;
@@ -84,7 +84,7 @@ export async function failures(
           message: j.message,
           error_type: j.error_type,
           driver_exit_code: j.driver_exit_code,
-          log: j.submission_id !== null && node ? { node, file: `job-driver-${j.submission_id}.log` } : null,
+          log: j.submission_id !== null && node ? located(node, `job-driver-${j.submission_id}.log`) : null,
         };
       });
     const dead = await renderedActors(store, cache, m, view, (a) => a.state === 'DEAD');
@@ -118,7 +118,7 @@ export async function failures(
           reasonMessage: last?.deathMessage ?? null,
           stateMessage: stateMessage(last?.deathReason, last?.deathMessage),
           endTimeMs: last === undefined ? null : Number(BigInt(last.t) / 1_000_000n),
-          log: storageNode === null ? null : { node: storageNode, file: 'raylet.out' },
+          log: storageNode === null ? null : located(storageNode, 'raylet.out'),
         };
       });
     return { jobs, tasks: await taskGroups(store, options, m, view), actors, nodes };

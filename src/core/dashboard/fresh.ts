@@ -9,7 +9,7 @@
  */
 import type { BlobStore } from '../../storage/blobStore.js';
 import { dashboardManifestBlob, parseBlobName, sessionPrefix, type SessionRef } from '../layout.js';
-import { processCache, type DashboardCache } from './cache.js';
+import { cacheFor, type DashboardCache } from './cache.js';
 import { compactSession, type CompactOptions, type CompactOutcome } from './compact.js';
 import { MissingDocument, readManifest } from './docs.js';
 import { isFolded, listEventFiles } from './eventFiles.js';
@@ -27,8 +27,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits before the `attempt`-th retry: 100 ms growing 1.5× to 2 s, with jitter (waiters must not hammer storage). */
 const backOff = (attempt: number) => sleep(Math.min(2000, 100 * 1.5 ** attempt) * (0.5 + Math.random()));
 
-function cacheOf(o: { cache?: DashboardCache }): DashboardCache {
-  return o.cache ?? processCache;
+function cacheOf(store: BlobStore, o: { cache?: DashboardCache }): DashboardCache {
+  return o.cache ?? cacheFor(store);
 }
 
 /** The manifest to answer from: current with every event stored so far, as far as `waitMs` allows. */
@@ -38,7 +38,7 @@ export async function currentManifest(
   options: ReadOptions = {},
 ): Promise<Manifest> {
   const blob = dashboardManifestBlob(ref);
-  const cache = cacheOf(options);
+  const cache = cacheOf(store, options);
   const now = options.now ?? Date.now;
   const stored = await readManifest(store, blob, cache);
   const mark = await seenMark(store, ref, stored.manifest?.seen);
@@ -108,7 +108,7 @@ export async function onEventFile(
   const deadline = now() + (options.waitMs ?? 60_000);
   const blob = dashboardManifestBlob(ref);
   for (let attempt = 0; ; attempt++) {
-    const m = (await readManifest(store, blob, cacheOf(options))).manifest;
+    const m = (await readManifest(store, blob, cacheOf(store, options))).manifest;
     if (m !== null && isFolded(m, rel, props.lastModified.getTime())) return { status: 'folded', files: 0 };
     const r = await compactSession(store, ref, options);
     if (r.status !== 'busy' || now() >= deadline) return { status: r.status, files: r.files };

@@ -4,7 +4,7 @@
  * Every read takes `(store, sessionRef, typed query, options)` and answers in Ray's own shapes
  * (src/schemas/dashboard.ts); the blob trigger calls `onEventFile` for new event files.
  */
-export { DashboardCache, processCache } from './cache.js';
+export { cacheFor, DashboardCache } from './cache.js';
 export { compactSession, type CompactOptions, type CompactOutcome } from './compact.js';
 export { failures } from './failures.js';
 export { onEventFile, type EventFileOutcome, type ReadOptions } from './fresh.js';

@@ -9,6 +9,18 @@ import type { LogLocator } from '../../schemas/dashboard.js';
 import type { TaskState } from './model.js';
 import { taskJobOf } from './renderTask.js';
 
+/** A locator with the file route that reads it (relative to the session, as search hits give it). */
+export function located(node: string, file: string, range?: [number, number]): LogLocator {
+  const path = file.split('/').map(encodeURIComponent).join('/');
+  const window = range === undefined ? '' : `?offset=${range[0]}&length=${range[1] - range[0]}`;
+  return {
+    node,
+    file,
+    ...(range !== undefined && { range }),
+    read: `logs/${encodeURIComponent(node)}/${path}${window}`,
+  };
+}
+
 /** The path below Ray's logs directory of an absolute path on the Ray node. */
 export function logsRelative(path: string): string {
   const at = path.lastIndexOf('/logs/');
@@ -24,7 +36,7 @@ export function workerLog(
   ext: 'out' | 'err',
 ): LogLocator | null {
   if (!node || !workerId || !jobId || !pid) return null;
-  return { node, file: `worker-${workerId}-${jobId}-${pid}.${ext}` };
+  return located(node, `worker-${workerId}-${jobId}-${pid}.${ext}`);
 }
 
 /** The stderr of a task attempt (its byte range when the events give one). */
@@ -39,11 +51,7 @@ export function taskLog(
   if (file !== undefined) {
     const start = l?.stderrStart?.[1] ?? 0;
     const end = l?.stderrEnd?.[1];
-    return {
-      node,
-      file: logsRelative(file),
-      ...(end !== undefined && end > start && { range: [start, end] }),
-    };
+    return located(node, logsRelative(file), end !== undefined && end > start ? [start, end] : undefined);
   }
   return workerLog(node, t.workerId?.[1], taskJobOf(t), t.workerPid?.[1], 'err');
 }

@@ -49,8 +49,8 @@ describe('StateApi query strings', () => {
     ['limit=ten', 'limit'],
     ['detail=maybe', 'detail'],
     ['filter_keys=state&filter_predicates=%3D', 'filter_keys'],
-    ['filter_keys=colour&filter_predicates=%3D&filter_values=red', 'filter_keys'],
-    ['filter_keys=state&filter_predicates=~&filter_values=FAILED', 'filter_predicates'],
+    ['filter_keys=colour&filter_predicates=%3D&filter_values=red', 'filter_keys[0]'],
+    ['filter_keys=state&filter_predicates=~&filter_values=FAILED', 'filter_predicates[0]'],
   ])('answers 400 naming the parameter for %s', (s, field) => {
     expect(fieldOf(() => taskListQueryFrom(q(s)))).toBe(field);
   });

@@ -11,7 +11,7 @@ import {
   type TaskSummarizeQuery,
 } from '../../schemas/dashboard.js';
 import type { SessionRef } from '../layout.js';
-import { processCache, type DashboardCache } from './cache.js';
+import { cacheFor, type DashboardCache } from './cache.js';
 import { actors as actorCollection, taskFacet } from './collections.js';
 import { EMPTY_SUMMARY, readDoc, readShard, SummaryDocSchema } from './docs.js';
 import { withManifest, type ReadOptions } from './fresh.js';
@@ -65,7 +65,7 @@ export async function summarizeTasks(
   options: ReadOptions = {},
 ): Promise<TaskSummaryResponse> {
   const q = checkQuery(TaskSummarizeQuerySchema, query);
-  const cache = options.cache ?? processCache;
+  const cache = options.cache ?? cacheFor(store);
   const filters = effectiveFilters(q.filters, q.excludeDriver);
   return withManifest(store, ref, options, async (m) => {
     const summary = await readDoc(store, cache, m.summary, SummaryDocSchema, EMPTY_SUMMARY);

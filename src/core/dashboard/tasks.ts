@@ -16,7 +16,7 @@ import {
 import type { z } from '../../schemas/zod.js';
 import { invalidParameter } from '../errors.js';
 import type { SessionRef } from '../layout.js';
-import { processCache, type DashboardCache } from './cache.js';
+import { cacheFor, type DashboardCache } from './cache.js';
 import { tasks } from './collections.js';
 import { EMPTY_SUMMARY, readDoc, readShard, SummaryDocSchema } from './docs.js';
 import { withManifest, type ReadOptions } from './fresh.js';
@@ -103,7 +103,7 @@ export async function listTasks(
   options: ReadOptions = {},
 ): Promise<TaskListResponse> {
   const q = checkQuery(TaskListQuerySchema, query);
-  const cache = options.cache ?? processCache;
+  const cache = options.cache ?? cacheFor(store);
   const filters = effectiveFilters(q.filters, q.excludeDriver);
   return withManifest(store, ref, options, async (m) => {
     const summary = await readDoc(store, cache, m.summary, SummaryDocSchema, EMPTY_SUMMARY);

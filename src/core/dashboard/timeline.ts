@@ -8,7 +8,7 @@
 import type { BlobStore } from '../../storage/blobStore.js';
 import type { TraceEvent } from '../../schemas/dashboard.js';
 import type { SessionRef } from '../layout.js';
-import { processCache } from './cache.js';
+import { cacheFor } from './cache.js';
 import { profileFacet, profileJob, profiles } from './collections.js';
 import { EMPTY_SUMMARY, readDoc, readShard, SummaryDocSchema } from './docs.js';
 import { currentManifest, type ReadOptions } from './fresh.js';
@@ -89,7 +89,7 @@ export async function* taskTimeline(
   query: { jobId?: string } = {},
   options: ReadOptions = {},
 ): AsyncGenerator<string> {
-  const cache = options.cache ?? processCache;
+  const cache = options.cache ?? cacheFor(store);
   const job = query.jobId?.toLowerCase();
   const m = await currentManifest(store, ref, options);
   const summary = await readDoc(store, cache, m.summary, SummaryDocSchema, EMPTY_SUMMARY);

@@ -15,7 +15,7 @@ import type {
   NodesSummaryResponse,
 } from '../../schemas/dashboard.js';
 import type { SessionRef } from '../layout.js';
-import { processCache, type DashboardCache } from './cache.js';
+import { cacheFor, type DashboardCache } from './cache.js';
 import { actors as actorCollection } from './collections.js';
 import {
   EMPTY_JOBS,
@@ -34,7 +34,7 @@ import { renderJobs } from './renderJob.js';
 import { renderNode } from './renderNode.js';
 import { locate } from './trie.js';
 
-const cacheOf = (o: ReadOptions): DashboardCache => o.cache ?? processCache;
+const cacheOf = (store: BlobStore, o: ReadOptions): DashboardCache => o.cache ?? cacheFor(store);
 
 export interface NodeView {
   doc: NodesDoc;
@@ -71,7 +71,7 @@ export async function listActors(
   ref: SessionRef,
   options: ReadOptions = {},
 ): Promise<ActorsResponse> {
-  const cache = cacheOf(options);
+  const cache = cacheOf(store, options);
   return withManifest(store, ref, options, async (m) => {
     const actors = await renderedActors(store, cache, m, await nodeView(store, cache, m));
     return { result: true, msg: 'All actors fetched.', data: { actors } };
@@ -84,7 +84,7 @@ export async function getActor(
   actorId: string,
   options: ReadOptions = {},
 ): Promise<ActorResponse> {
-  const cache = cacheOf(options);
+  const cache = cacheOf(store, options);
   const id = actorId.toLowerCase();
   const notFound: ActorResponse = { result: false, msg: 'Actor not found.', data: {} };
   if (!/^[0-9a-f]{1,64}$/.test(id)) return notFound;
@@ -104,7 +104,7 @@ export async function getActor(
 }
 
 export async function listJobs(store: BlobStore, ref: SessionRef, options: ReadOptions = {}): Promise<Job[]> {
-  const cache = cacheOf(options);
+  const cache = cacheOf(store, options);
   return withManifest(store, ref, options, async (m) => {
     const jobs = await readDoc(store, cache, m.jobs, JobsDocSchema, EMPTY_JOBS);
     return renderJobs(jobs, (await nodeView(store, cache, m)).ipOf);
@@ -141,7 +141,7 @@ export async function listNodes(
   query: { view?: NodesView } = {},
   options: ReadOptions = {},
 ): Promise<NodesSummaryResponse | HostNameListResponse> {
-  const cache = cacheOf(options);
+  const cache = cacheOf(store, options);
   return withManifest(store, ref, options, async (m) => {
     const view = await nodeView(store, cache, m);
     const ids = view.doc.nodes.map((n) => n.nodeId).sort(nodeOrder(view));
@@ -169,7 +169,7 @@ export async function getNode(
   nodeIdOrName: string,
   options: ReadOptions = {},
 ): Promise<NodeDetailResponse | null> {
-  const cache = cacheOf(options);
+  const cache = cacheOf(store, options);
   return withManifest(store, ref, options, async (m) => {
     const view = await nodeView(store, cache, m);
     const id = resolveNodeId(nodeIdOrName, view.names);
@@ -191,7 +191,7 @@ export async function resolveNode(
   nodeIdOrName: string,
   options: ReadOptions = {},
 ): Promise<{ nodeId: string; storageNode: string | null } | null> {
-  const cache = cacheOf(options);
+  const cache = cacheOf(store, options);
   return withManifest(store, ref, options, async (m) => {
     const view = await nodeView(store, cache, m);
     const id = resolveNodeId(nodeIdOrName, view.names);
