@@ -48,6 +48,9 @@ export const TRACEBACK = [
   '',
 ].join('\n');
 
+/** A colour opened on one line and closed two lines later (as tqdm and loggers do). */
+export const ANSI_CARRY = `${ESC}[33mwarning: the colour starts here\nand carries to this line\nand this one${ESC}[0m\nplain again\n`;
+
 interface Chunk {
   file: string;
   offset?: number;
@@ -126,6 +129,7 @@ export async function seedDemo(baseUrl: string, headers: Record<string, string> 
       { file: 'gcs_server.out', data: rayletLog(120).replaceAll('raylet', 'gcs_server') },
       { file: 'worker-01000000ffffffffffffffffffffffffffffffffffffffff-2841.err', data: TRACEBACK },
       { file: 'dashboard.log', data: '' },
+      { file: 'ansi-carry.log', data: ANSI_CARRY },
       { file: 'events/event_GCS.log', data: EVENT_GCS },
       { file: 'events/event_JOBS.log', data: EVENT_JOBS },
     ],

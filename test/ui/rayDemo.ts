@@ -252,6 +252,20 @@ function corpusLogs(b: RayDemo): void {
     `worker-${WORKERS.w2a}-${j1}-6001.err`,
     '[2026-01-27 10:53:01,512 E 6001 6001] core_worker.cc:812: SIGKILL received: the node is going away\n',
   );
+  // Counter's worker, on w1 (alive when the events end: its pid is not in them).
+  logFile(
+    b,
+    NAMES.w1,
+    `worker-${WORKERS.counter}-${j1}-7100.err`,
+    '[2026-01-27 10:53:03,473 I 7100 7100] core_worker.cc:310: Counter ready\n',
+  );
+  // Flaky's first worker, on w2: Flaky.work attempt 0 died with it (ACTOR_DIED).
+  logFile(
+    b,
+    NAMES.w2,
+    `worker-${WORKERS.flaky1}-${j1}-6100.err`,
+    '[2026-01-27 10:53:04,998 E 6100 6100] core_worker.cc:901: The worker exits: its node is out of memory\n',
+  );
   // Flaky's last worker, on w1.
   logFile(
     b,

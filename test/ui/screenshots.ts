@@ -24,7 +24,7 @@ const ui = `/ui/clusters/${namespace}/${cluster}`;
 const VIEWS: { name: string; path: string; ready: string; dark?: boolean }[] = [
   { name: 'clusters', path: '/', ready: 'table.clusters tbody tr a' },
   { name: 'sessions', path: ui, ready: 'table.sessions tbody tr a' },
-  { name: 'session', path: `${ui}/sessions/${session}`, ready: 'ul.nodes li a' },
+  { name: 'session', path: `${ui}/sessions/${session}`, ready: '.failures a.log-link' },
   {
     name: 'logs',
     path: `${ui}/sessions/${session}/logs/${head}/raylet.out`,

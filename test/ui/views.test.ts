@@ -95,8 +95,8 @@ describe.skipIf(exe === null)('the history UI in a browser', () => {
     await page.locator('table.sessions tbody tr a').first().waitFor();
     expect(await texts(page, 'table.sessions tbody tr td:first-child')).toEqual([session, DEMO.olderSession]);
     await page.click(`a[href="${sessionPath}"]`);
-    await page.locator('ul.nodes a').first().waitFor();
-    expect(await texts(page, 'ul.nodes a')).toEqual([head, DEMO.worker]);
+    await page.locator('table.nodes-table tbody a').first().waitFor();
+    expect(await texts(page, 'table.nodes-table tbody a')).toEqual([head, DEMO.worker, DEMO.deadWorker]);
     expect(await page.locator('.kv').innerText()).toContain('rayVersion');
     await page.click('nav.tabs a:text("Logs")');
     await page.click(`button:has-text("${head}")`);
@@ -112,7 +112,7 @@ describe.skipIf(exe === null)('the history UI in a browser', () => {
       () => location.pathname.endsWith('/logs') && document.querySelector('.viewer-empty') !== null,
     );
     await page.goBack();
-    await until(page, 'the session view', () => document.querySelector('ul.nodes a') !== null);
+    await until(page, 'the session view', () => document.querySelector('table.nodes-table tbody a') !== null);
     await page.goForward();
     await page.goForward();
     await until(page, 'the file again', () =>
@@ -124,7 +124,7 @@ describe.skipIf(exe === null)('the history UI in a browser', () => {
     const views: [string, string][] = [
       ['/ui/', 'table.clusters tbody tr a'],
       [clusterPath, 'table.sessions tbody tr a'],
-      [sessionPath, 'ul.nodes a'],
+      [sessionPath, 'table.nodes-table tbody a'],
       [`${sessionPath}/logs`, `.tree button`],
       [`${sessionPath}/logs/${head}`, `.tree-file a`],
       [rayletPath, '.log-line'],
@@ -171,6 +171,20 @@ describe.skipIf(exe === null)('the history UI in a browser', () => {
     expect(await page.locator('.log').getAttribute('class')).toContain('wrap');
     expect(await page.locator('button:text("Wrap")').getAttribute('aria-pressed')).toBe('true');
     await page.click('button:text("Wrap")');
+  });
+
+  it('carries a colour opened on one line to the next ones, until it is reset', async () => {
+    await go(`${sessionPath}/logs/${head}/ansi-carry.log`);
+    await page.locator('.log-line').nth(3).waitFor();
+    const styled = await page
+      .locator('.log-line .lt')
+      .evaluateAll((els) => els.map((el) => [el.textContent, el.querySelector('span')?.className ?? '']));
+    expect(styled).toEqual([
+      ['warning: the colour starts here', 'ansi-yellow-fg'],
+      ['and carries to this line', 'ansi-yellow-fg'],
+      ['and this one', 'ansi-yellow-fg'],
+      ['plain again', ''],
+    ]);
   });
 
   it('links lines: a line number is a URL that opens the file at that line', async () => {

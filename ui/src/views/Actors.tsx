@@ -248,7 +248,9 @@ export function ActorsView(props: SessionParams) {
               )}
             </tbody>
           </table>
-          <Pager slice={slice} what="actors" onPage={(p) => setQuery({ page: String(p) })} />
+          {state.status === 'ok' && (
+            <Pager slice={slice} what="actors" onPage={(p) => setQuery({ page: String(p) })} />
+          )}
         </>
       )}
     </SessionLayout>

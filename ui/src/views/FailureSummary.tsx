@@ -49,7 +49,9 @@ export function FailureSummary(props: SessionParams) {
   if (state === null) {
     return (
       <span ref={ref} class="summary" aria-busy="true">
-        <span class="bone" aria-label="loading" />
+        {/* aria-label is not allowed on a plain span: the word is in the text, for screen readers. */}
+        <span class="bone" aria-hidden="true" />
+        <span class="visually-hidden">loading</span>
       </span>
     );
   }

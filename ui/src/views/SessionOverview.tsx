@@ -11,7 +11,7 @@ import { ErrorState, Notice } from '../components/states';
 import { Time } from '../components/Time';
 import { formatBytes, formatCount } from '../lib/format';
 import type { SessionParams } from '../lib/router';
-import { useApi } from '../lib/useApi';
+import { useApi, type Loaded } from '../lib/useApi';
 import { FailuresSection } from './overview/Failures';
 import { JobsSection } from './overview/Jobs';
 import { NodesSection } from './overview/Nodes';
@@ -57,9 +57,9 @@ function ClusterStatusText(props: { s: SessionParams }) {
   );
 }
 
-function Metadata(props: { s: SessionParams }) {
-  const { s } = props;
-  const [meta] = useApi((signal) => api.metadata(s, signal), [s.namespace, s.cluster, s.session]);
+/** metadata.json; the overview loads it with its other sections. */
+function Metadata(props: { meta: Loaded<Record<string, unknown>> }) {
+  const { meta } = props;
   if (meta.status === 'error') {
     return meta.error instanceof ApiError && meta.error.code === 'metadata_not_found' ? (
       <Notice title="No metadata.json yet">
@@ -73,23 +73,13 @@ function Metadata(props: { s: SessionParams }) {
     <table class="grid kv">
       <caption class="visually-hidden">metadata.json</caption>
       <tbody>
-        {meta.status === 'loading' ? (
-          <tr aria-hidden="true">
-            <td>
-              <span class="bone" />
-            </td>
-            <td>
-              <span class="bone" />
-            </td>
-          </tr>
-        ) : (
+        {meta.status === 'ok' &&
           Object.entries(meta.data).map(([k, val]) => (
             <tr key={k}>
               <th scope="row">{k}</th>
               <td class="mono">{typeof val === 'string' ? val : JSON.stringify(val)}</td>
             </tr>
-          ))
-        )}
+          ))}
       </tbody>
     </table>
   );
@@ -98,7 +88,14 @@ function Metadata(props: { s: SessionParams }) {
 export function SessionOverview(props: SessionParams) {
   const { namespace, cluster, session } = props;
   const s = { namespace, cluster, session };
+  const dep = [namespace, cluster, session];
   const [list, retry] = useApi(() => api.sessionsShared(namespace, cluster), [namespace, cluster]);
+  // The sections show together once all have loaded, so nothing moves as each arrives.
+  const [failures, retryFailures] = useApi(() => api.failures(s), dep);
+  const [jobs, retryJobs] = useApi(() => api.jobs(s), dep);
+  const [nodes, retryNodes] = useApi(() => api.nodes(s), dep);
+  const [meta] = useApi((signal) => api.metadata(s, signal), dep);
+  const ready = [list, failures, jobs, nodes, meta].every((x) => x.status !== 'loading');
   const entry = list.status === 'ok' ? list.data.sessions.find((x) => x.sessionName === session) : undefined;
   const v = (f: (e: NonNullable<typeof entry>) => ComponentChildren) =>
     entry === undefined ? <span class="bone" aria-hidden="true" /> : f(entry);
@@ -125,12 +122,22 @@ export function SessionOverview(props: SessionParams) {
           <Fact label="Log bytes">{v((e) => formatBytes(e.bytes))}</Fact>
         </dl>
       )}
-      <FailuresSection s={s} />
-      <JobsSection s={s} />
-      <NodesSection s={s} indexed={entry?.nodes ?? (list.status === 'error' ? [] : null)} />
-      <ClusterStatus s={s} />
-      <h2>Metadata</h2>
-      <Metadata s={s} />
+      {ready ? (
+        <>
+          <FailuresSection s={s} state={failures} retry={retryFailures} />
+          <JobsSection s={s} state={jobs} retry={retryJobs} />
+          <NodesSection s={s} state={nodes} retry={retryNodes} indexed={entry?.nodes ?? []} />
+          <ClusterStatus s={s} />
+          <h2>Metadata</h2>
+          <Metadata meta={meta} />
+        </>
+      ) : (
+        <div class="skeleton-block tall" aria-busy="true">
+          <span class="bone" />
+          <span class="bone" />
+          <span class="bone" />
+        </div>
+      )}
     </SessionLayout>
   );
 }

@@ -377,8 +377,8 @@ export function TasksView(props: SessionParams) {
               )}
             </tbody>
           </table>
-          <Pager slice={slice} what="task attempts" onPage={(p) => setQuery({ page: String(p) })}>
-            {result !== null && (
+          {result !== null && (
+            <Pager slice={slice} what="task attempts" onPage={(p) => setQuery({ page: String(p) })}>
               <span class="muted">
                 {formatCount(result.num_filtered)} match
                 {more && `; the first ${formatCount(result.result.length)} (in task-id order) are here`}
@@ -392,8 +392,8 @@ export function TasksView(props: SessionParams) {
                 )}
                 {more && nextLimit === undefined && ' — narrow the filters to see the rest'}
               </span>
-            )}
-          </Pager>
+            </Pager>
+          )}
         </>
       )}
     </SessionLayout>

@@ -3,10 +3,18 @@
  * event log) and its task timeline (the Chrome trace), each with the same facts as text below it.
  * Loaded on demand (its own chunk): the charts are the biggest code of the UI.
  */
-import { useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { apiPaths, api } from '../api/endpoints';
 import { authHeaders } from '../api/client';
-import type { TaskRow } from '../api/types';
+import type {
+  ActorsResponse,
+  AllEventsReply,
+  Job,
+  NodesSummaryResponse,
+  TaskListResponse,
+  TaskRow,
+  TraceEvent,
+} from '../api/types';
 import { ErrorState, Notice } from '../components/states';
 import { FilterSelect, StateBadge } from '../components/Table';
 import { Time } from '../components/Time';
@@ -14,7 +22,7 @@ import { formatCount, formatDuration, isoOfMs } from '../lib/format';
 import { locatorHref, taskLogLocator } from '../lib/logLinks';
 import { hrefOf, hrefWith, useQuery, type SessionParams } from '../lib/router';
 import { pageOf } from '../lib/table';
-import { useApi } from '../lib/useApi';
+import { useApi, type Loaded } from '../lib/useApi';
 import { StateChart } from '../timeline/StateChart';
 import { buildStory, type Group } from '../timeline/story';
 import { layoutTrace, type Span } from '../timeline/trace';
@@ -34,33 +42,20 @@ const GROUP_NAMES: Record<Group, string> = {
   event: 'Event log',
 };
 
-function StateChanges(props: { s: SessionParams }) {
+interface StoryData {
+  jobs: Job[];
+  nodes: NodesSummaryResponse;
+  actors: ActorsResponse;
+  tasks: TaskListResponse;
+  events: AllEventsReply;
+}
+
+function StateChanges(props: { s: SessionParams; data: StoryData }) {
   const { s } = props;
-  const dep = [s.namespace, s.cluster, s.session];
+  const { jobs, nodes, actors, tasks, events } = props.data;
   const [q, setQuery] = useQuery();
-  const [jobs] = useApi(() => api.jobs(s), dep);
-  const [nodes] = useApi(() => api.nodes(s), dep);
-  const [actors] = useApi(() => api.actors(s), dep);
-  const [tasks] = useApi(
-    (signal) => api.tasks(s, { filters: [], limit: STORY_TASKS, detail: true }, signal),
-    dep,
-  );
-  const [events] = useApi((signal) => api.events(s, signal), dep);
-  const all = [jobs, nodes, actors, tasks, events];
-  const failed = all.find((x) => x.status === 'error');
-  if (failed !== undefined && failed.status === 'error') return <ErrorState error={failed.error} />;
-  if (
-    jobs.status !== 'ok' ||
-    nodes.status !== 'ok' ||
-    actors.status !== 'ok' ||
-    tasks.status !== 'ok' ||
-    events.status !== 'ok'
-  ) {
-    return <div class="chart-placeholder" aria-busy="true" />;
-  }
   const names = new Map<string, string>();
-  for (const n of nodes.data.data.summary)
-    if (n.storageNode !== null) names.set(n.raylet.nodeId, n.storageNode);
+  for (const n of nodes.data.summary) if (n.storageNode !== null) names.set(n.raylet.nodeId, n.storageNode);
   const every = q.get('every') === '1';
   const taskLink = (t: TaskRow) => {
     const log = taskLogLocator(t, (id) => names.get(id));
@@ -70,11 +65,11 @@ function StateChanges(props: { s: SessionParams }) {
   };
   const story = buildStory(
     {
-      jobs: jobs.data,
-      nodes: nodes.data.data.summary,
-      actors: Object.values(actors.data.data.actors),
-      tasks: tasks.data.data.result.result,
-      events: events.data.data.events,
+      jobs,
+      nodes: nodes.data.summary,
+      actors: Object.values(actors.data.actors),
+      tasks: tasks.data.result.result,
+      events: events.data.events,
     },
     {
       job: (id) => hrefWith({ view: 'tasks', ...s }, { job: id }),
@@ -91,7 +86,7 @@ function StateChanges(props: { s: SessionParams }) {
       </Notice>
     );
   }
-  const truncated = tasks.data.data.result.num_filtered > tasks.data.data.result.result.length;
+  const truncated = tasks.data.result.num_filtered > tasks.data.result.result.length;
   const hidden = new Set((q.get('hide') ?? '').split(',').filter((x) => x !== ''));
   const changes = story.changes.filter((c) => !hidden.has(c.group));
   const slice = pageOf(changes, Number(q.get('page') ?? '1'), CHANGE_ROWS);
@@ -106,9 +101,9 @@ function StateChanges(props: { s: SessionParams }) {
       <StateChart story={story} />
       {truncated && (
         <p class="muted">
-          Task attempts: the first {formatCount(tasks.data.data.result.result.length)} of{' '}
-          {formatCount(tasks.data.data.result.num_filtered)} (in task-id order) are drawn; the failures view
-          and the tasks table count them all.
+          Task attempts: the first {formatCount(tasks.data.result.result.length)} of{' '}
+          {formatCount(tasks.data.result.num_filtered)} (in task-id order) are drawn; the failures view and
+          the tasks table count them all.
         </p>
       )}
       <h3 id="changes-title">Changes in time order</h3>
@@ -203,26 +198,20 @@ function SlowestTasks(props: { spans: Span[]; s: SessionParams; failed: Readonly
   );
 }
 
-function TaskTimeline(props: { s: SessionParams }) {
-  const { s } = props;
-  const dep = [s.namespace, s.cluster, s.session];
+function TaskTimeline(props: {
+  s: SessionParams;
+  jobs: Job[];
+  trace: Loaded<TraceEvent[]>;
+  /** The trace shown last: kept on screen while another job's loads, so nothing jumps. */
+  shown: TraceEvent[] | null;
+  retry: () => void;
+  failed: ReadonlySet<string>;
+}) {
+  const { s, jobs, trace, failed, retry } = props;
   const [q, setQuery] = useQuery();
   const job = q.get('job') ?? '';
-  const [jobs] = useApi(() => api.jobs(s), dep);
-  const [trace, retry] = useApi(
-    (signal) => api.timeline(s, job === '' ? undefined : job, signal),
-    [...dep, job],
-  );
-  const [failedTasks] = useApi(
-    (signal) =>
-      api.tasks(s, { filters: [{ key: 'state', predicate: '=', value: 'FAILED' }], limit: 10_000 }, signal),
-    dep,
-  );
   const [selected, setSelected] = useState<Span | null>(null);
-  const failed = new Set(
-    failedTasks.status === 'ok' ? failedTasks.data.data.result.result.map((t) => t.task_id) : [],
-  );
-  const laid = trace.status === 'ok' ? layoutTrace(trace.data) : null;
+  const laid = useMemo(() => (props.shown === null ? null : layoutTrace(props.shown)), [props.shown]);
   const key = authHeaders()['x-functions-key'];
   const download = `${apiPaths.timeline(s, job === '' ? undefined : job, true)}${key === undefined ? '' : `&code=${encodeURIComponent(key)}`}`;
   return (
@@ -233,16 +222,12 @@ function TaskTimeline(props: { s: SessionParams }) {
           label="Job"
           value={job}
           anyLabel="All jobs"
-          options={
-            jobs.status === 'ok'
-              ? jobs.data
-                  .filter((j) => j.job_id !== null)
-                  .map((j) => ({
-                    value: j.job_id!,
-                    label: `${j.job_id}${j.submission_id === null ? '' : ` · ${j.submission_id}`}`,
-                  }))
-              : []
-          }
+          options={jobs
+            .filter((j) => j.job_id !== null)
+            .map((j) => ({
+              value: j.job_id!,
+              label: `${j.job_id}${j.submission_id === null ? '' : ` · ${j.submission_id}`}`,
+            }))}
           onChange={(v) => setQuery({ job: v })}
         />
         <a
@@ -255,7 +240,6 @@ function TaskTimeline(props: { s: SessionParams }) {
         </a>
       </div>
       {trace.status === 'error' && <ErrorState error={trace.error} retry={retry} />}
-      {trace.status === 'loading' && <div class="chart-placeholder" aria-busy="true" />}
       {laid !== null && laid.spans === 0 && (
         <Notice title="No task profile events">
           <p>
@@ -265,7 +249,7 @@ function TaskTimeline(props: { s: SessionParams }) {
         </Notice>
       )}
       {laid !== null && laid.spans > 0 && (
-        <>
+        <div aria-busy={trace.status === 'loading'}>
           <TraceChart trace={laid} failed={failed} selected={selected} onSelect={setSelected} />
           {selected !== null && (
             <div class="span-detail" role="status">
@@ -283,7 +267,7 @@ function TaskTimeline(props: { s: SessionParams }) {
             </div>
           )}
           <SlowestTasks spans={laid.lanes.flatMap((l) => l.spans)} s={s} failed={failed} />
-        </>
+        </div>
       )}
     </>
   );
@@ -291,16 +275,79 @@ function TaskTimeline(props: { s: SessionParams }) {
 
 export function TimelineView(props: SessionParams) {
   const s = { namespace: props.namespace, cluster: props.cluster, session: props.session };
+  const dep = [s.namespace, s.cluster, s.session];
+  const [q] = useQuery();
+  const job = q.get('job') ?? '';
+  const [jobs, r1] = useApi(() => api.jobs(s), dep);
+  const [nodes, r2] = useApi(() => api.nodes(s), dep);
+  const [actors, r3] = useApi(() => api.actors(s), dep);
+  const [tasks, r4] = useApi(
+    (signal) => api.tasks(s, { filters: [], limit: STORY_TASKS, detail: true }, signal),
+    dep,
+  );
+  const [events, r5] = useApi((signal) => api.events(s, signal), dep);
+  const [failedTasks, r6] = useApi(
+    (signal) =>
+      api.tasks(s, { filters: [{ key: 'state', predicate: '=', value: 'FAILED' }], limit: 10_000 }, signal),
+    dep,
+  );
+  const [trace, retryTrace] = useApi(
+    (signal) => api.timeline(s, job === '' ? undefined : job, signal),
+    [...dep, job],
+  );
+  const failedIds = useMemo(
+    () =>
+      new Set(failedTasks.status === 'ok' ? failedTasks.data.data.result.result.map((t) => t.task_id) : []),
+    [failedTasks],
+  );
+  const shown = useRef<TraceEvent[] | null>(null);
+  if (trace.status === 'ok') shown.current = trace.data;
+  const loads = [jobs, nodes, actors, tasks, events, failedTasks];
+  const failed = loads.find((x) => x.status === 'error');
+  const retryAll = () => [r1, r2, r3, r4, r5, r6].forEach((r) => r());
+  // Everything appears at once (the trace's first load included), so nothing moves as parts arrive.
+  const ready =
+    loads.every((x) => x.status === 'ok') && (trace.status !== 'loading' || shown.current !== null);
   return (
     <SessionLayout {...s} current="timeline">
-      <section aria-labelledby="story-title">
-        <h2 id="story-title">State changes</h2>
-        <StateChanges s={s} />
-      </section>
-      <section aria-labelledby="trace-title">
-        <h2 id="trace-title">Task timeline</h2>
-        <TaskTimeline s={s} />
-      </section>
+      {failed?.status === 'error' ? (
+        <ErrorState error={failed.error} retry={retryAll} />
+      ) : !ready ||
+        jobs.status !== 'ok' ||
+        nodes.status !== 'ok' ||
+        actors.status !== 'ok' ||
+        tasks.status !== 'ok' ||
+        events.status !== 'ok' ||
+        failedTasks.status !== 'ok' ? (
+        <div class="chart-placeholder tall" aria-busy="true" />
+      ) : (
+        <>
+          <section aria-labelledby="story-title">
+            <h2 id="story-title">State changes</h2>
+            <StateChanges
+              s={s}
+              data={{
+                jobs: jobs.data,
+                nodes: nodes.data,
+                actors: actors.data,
+                tasks: tasks.data,
+                events: events.data,
+              }}
+            />
+          </section>
+          <section aria-labelledby="trace-title">
+            <h2 id="trace-title">Task timeline</h2>
+            <TaskTimeline
+              s={s}
+              jobs={jobs.data}
+              trace={trace}
+              shown={shown.current}
+              retry={retryTrace}
+              failed={failedIds}
+            />
+          </section>
+        </>
+      )}
     </SessionLayout>
   );
 }

@@ -4,14 +4,13 @@
  * with their reasons (the failures route: src/api/ray.ts).
  */
 import type { FailuresResponse } from '../../api/types';
-import { api } from '../../api/endpoints';
 import { ErrorState, Notice } from '../../components/states';
 import { ShortId } from '../../components/Table';
 import { Time } from '../../components/Time';
 import { firstLine, formatCount, isoOfMs } from '../../lib/format';
 import { locatorHref, type LogPlace } from '../../lib/logLinks';
 import { hrefWith, type SessionParams } from '../../lib/router';
-import { useApi } from '../../lib/useApi';
+import type { Loaded } from '../../lib/useApi';
 import { causeOf } from '../Actors';
 
 /** How many failures of each kind, for a summary line. */
@@ -221,19 +220,16 @@ function Nodes(props: { s: SessionParams; nodes: FailuresResponse['nodes'] }) {
   );
 }
 
-/** The failures section of a session's overview. */
-export function FailuresSection(props: { s: SessionParams }) {
-  const { s } = props;
-  const [state, retry] = useApi(() => api.failures(s), [s.namespace, s.cluster, s.session]);
+/** The failures section of a session's overview (the overview loads it, with the sections below it). */
+export function FailuresSection(props: {
+  s: SessionParams;
+  state: Loaded<FailuresResponse>;
+  retry: () => void;
+}) {
+  const { s, state, retry } = props;
   return (
     <section aria-labelledby="failures-title" class="failures" id="failures">
       <h2 id="failures-title">Failures</h2>
-      {state.status === 'loading' && (
-        <div class="skeleton-block" aria-busy="true">
-          <span class="bone" />
-          <span class="bone" />
-        </div>
-      )}
       {state.status === 'error' && <ErrorState error={state.error} retry={retry} />}
       {state.status === 'ok' && !hasFailures(state.data) && (
         <Notice title="No failures recorded">

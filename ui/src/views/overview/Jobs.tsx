@@ -1,12 +1,11 @@
 /** The session's jobs (Ray's job API: a submission and its driver are one entry): status and duration. */
 import type { Job } from '../../api/types';
-import { api } from '../../api/endpoints';
 import { ErrorState, Notice, SkeletonRows } from '../../components/states';
 import { ShortId, StateBadge } from '../../components/Table';
 import { Time } from '../../components/Time';
 import { firstLine, formatDuration, isoOfMs } from '../../lib/format';
 import { hrefWith, type SessionParams } from '../../lib/router';
-import { useApi } from '../../lib/useApi';
+import type { Loaded } from '../../lib/useApi';
 
 /** How long a job ran: start to end, or to `now` for one the events left running (shown as such). */
 export function jobDuration(j: Pick<Job, 'start_time' | 'end_time'>): number | null {
@@ -18,9 +17,8 @@ export function jobDuration(j: Pick<Job, 'start_time' | 'end_time'>): number | n
 /** Newest first; jobs that never started last. */
 export const byStart = (a: Job, b: Job) => (b.start_time ?? 0) - (a.start_time ?? 0);
 
-export function JobsSection(props: { s: SessionParams }) {
-  const { s } = props;
-  const [state, retry] = useApi(() => api.jobs(s), [s.namespace, s.cluster, s.session]);
+export function JobsSection(props: { s: SessionParams; state: Loaded<Job[]>; retry: () => void }) {
+  const { s, state, retry } = props;
   const jobs = state.status === 'ok' ? [...state.data].sort(byStart) : [];
   return (
     <section aria-labelledby="jobs-title">

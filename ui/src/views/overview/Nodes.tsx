@@ -3,14 +3,13 @@
  * link to its logs. Nodes the events know come from the dashboard's nodes; nodes that only sent logs
  * (no events) from the index.
  */
-import type { NodeSummary } from '../../api/types';
-import { api } from '../../api/endpoints';
+import type { NodeSummary, NodesSummaryResponse } from '../../api/types';
 import { ErrorState, SkeletonRows } from '../../components/states';
 import { ShortId, StateBadge } from '../../components/Table';
 import { Time } from '../../components/Time';
 import { formatBytes, isoOfMs } from '../../lib/format';
 import { hrefOf, type SessionParams } from '../../lib/router';
-import { useApi } from '../../lib/useApi';
+import type { Loaded } from '../../lib/useApi';
 
 const MEMORY = new Set(['memory', 'objectStoreMemory', 'object_store_memory']);
 
@@ -49,9 +48,13 @@ export function nodeRows(summary: NodeSummary[], indexed: string[]): Row[] {
   ];
 }
 
-export function NodesSection(props: { s: SessionParams; indexed: string[] | null }) {
-  const { s } = props;
-  const [state, retry] = useApi(() => api.nodes(s), [s.namespace, s.cluster, s.session]);
+export function NodesSection(props: {
+  s: SessionParams;
+  state: Loaded<NodesSummaryResponse>;
+  retry: () => void;
+  indexed: string[] | null;
+}) {
+  const { s, state, retry } = props;
   const rows =
     state.status === 'ok' && props.indexed !== null ? nodeRows(state.data.data.summary, props.indexed) : null;
   return (
