@@ -73,7 +73,14 @@ describe.skipIf(exe === null)('the dashboard views in a browser', () => {
   it("sums up each session's failures in the sessions table, loading only the rows on screen, once", async () => {
     await go(clusterPath);
     const summary = (s: string) => page.locator(`tr:has(a:text-is("${s}")) .summary`);
-    await until(page, 'the summaries', () => document.querySelectorAll('.summary .bone').length === 0);
+    // Both rows there (before the sessions load there is no summary at all), neither loading.
+    await until(
+      page,
+      'the summaries',
+      () =>
+        document.querySelectorAll('.summary').length === 2 &&
+        document.querySelectorAll('.summary[aria-busy]').length === 0,
+    );
     expect(await summary(session).innerText()).toBe('1 job · 15 tasks · 1 actor · 1 node');
     expect(await summary(DEMO.olderSession).innerText()).toBe('none');
 
