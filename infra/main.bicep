@@ -58,7 +58,7 @@ param existingEventGridSystemTopicName string = ''
 @description('Source of the indexer\'s blob triggers. Flex Consumption always uses EventGrid.')
 param indexerTriggerSource string = 'EventGrid'
 
-@description('When the reconcileIndex timer rebuilds the index (six NCRONTAB fields, UTC, or hh:mm:ss).')
+@description('When the reconcileIndex timer rebuilds the index: six NCRONTAB fields, UTC (a TimeSpan hh:mm:ss only on Dedicated).')
 param reconcileSchedule string = '0 0 * * * *'
 
 @description('false sets AzureWebJobs.reconcileIndex.Disabled=true: the timer never runs.')

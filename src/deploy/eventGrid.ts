@@ -16,7 +16,7 @@ export interface BlobTriggerRoute {
 
 /**
  * The indexer's triggers (src/functions/indexLogBlob.ts, indexMetadataBlob.ts: paths
- * `%AZURE_STORAGE_CONTAINER%/log/{name}` and `…/metadir/{name}`); test/deploy/ checks this against
+ * `<AZURE_STORAGE_CONTAINER>/log/{name}` and `…/metadir/{name}`); test/deploy/ checks this against
  * the registered functions.
  */
 export const INDEXER_TRIGGERS: readonly BlobTriggerRoute[] = [

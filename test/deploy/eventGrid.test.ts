@@ -24,7 +24,10 @@ const HOOK = path.join(REPO_ROOT, 'dist', 'src', 'deploy', 'eventGridCli.js');
 
 describe('Event Grid subscriptions and the blob triggers', () => {
   it('cover exactly the blob triggers the app registers with the EventGrid source, folder by folder', () => {
-    const fns = listFunctions(REPO_ROOT, { INDEXER_TRIGGER_SOURCE: 'EventGrid' });
+    const fns = listFunctions(REPO_ROOT, {
+      INDEXER_TRIGGER_SOURCE: 'EventGrid',
+      AZURE_STORAGE_CONTAINER: 'ray-historyserver',
+    });
     const triggers = fns.flatMap((f) =>
       Object.values(f.bindings)
         .filter((b) => b.type === 'blobTrigger')
@@ -38,7 +41,7 @@ describe('Event Grid subscriptions and the blob triggers', () => {
     ).toEqual(
       INDEXER_TRIGGERS.map((t) => ({
         functionName: t.functionName,
-        path: `%AZURE_STORAGE_CONTAINER%/${t.folder}{name}`,
+        path: `ray-historyserver/${t.folder}{name}`,
       })),
     );
   });

@@ -66,19 +66,43 @@ const SCENARIOS: Env[] = [
     HistoryStorage__clientSecret: 's',
   },
   { HistoryStorage__credential: 'managedidentity', HistoryStorage__accountName: 'a' },
-  { AzureWebJobsHistoryStorage__serviceUri: URL_A },
+  { AzureWebJobsHistoryStorage__serviceUri: URL_A, INDEX_RECONCILE_SCHEDULE: '00:30:00' },
 ];
+
+/** The blob trigger's connection `HistoryStorage`, which connection.ts resolves by the host's rules. */
+const TRIGGER_SETTINGS = [
+  'HistoryStorage',
+  'AzureWebJobsHistoryStorage',
+  ...['', 'AzureWebJobs'].flatMap((lead) =>
+    [
+      'blobServiceUri',
+      'serviceUri',
+      'accountName',
+      'queueServiceUri',
+      'credential',
+      'clientId',
+      'tenantId',
+      'clientSecret',
+    ].map((part) => `${lead}HistoryStorage__${part}`),
+  ),
+];
+
+/** Every setting the app reads: its own (APP_SETTINGS) and its trigger's connection. */
+const READ_BY_APP = [...APP_SETTINGS.map((s) => s.name), ...TRIGGER_SETTINGS];
+
+/** Set by the platform on Azure, read by the app (the plan, to refuse a TimeSpan schedule it cannot run). */
+const PLATFORM_SETTINGS = ['WEBSITE_SKU'];
 
 /** Settings the Functions host or the platform reads, not the app. */
 const HOST_SETTING =
   /^(AzureWebJobsStorage__\w+|APPLICATIONINSIGHTS_\w+|FUNCTIONS_\w+|WEBSITE_\w+|AzureWebJobs\.\w+\.Disabled)$/;
 
-describe('the settings the app reads (APP_SETTINGS)', () => {
-  it('lists exactly what the code looks up, over every configuration', () => {
+describe('the settings the app reads (APP_SETTINGS and its trigger connection)', () => {
+  it('are exactly what the code looks up, over every configuration', () => {
     const read = new Set(SCENARIOS.flatMap((env) => [...readsOf(env)]));
-    const listed = APP_SETTINGS.map((s) => s.name);
-    expect([...read].filter((n) => !listed.includes(n)).sort()).toEqual([]);
-    expect(listed.filter((n) => !read.has(n)).sort()).toEqual([]);
+    const known = [...READ_BY_APP, ...PLATFORM_SETTINGS];
+    expect([...read].filter((n) => !known.includes(n)).sort()).toEqual([]);
+    expect(known.filter((n) => !read.has(n)).sort()).toEqual([]);
   });
 
   it('gives the defaults the code applies', () => {
@@ -89,7 +113,6 @@ describe('the settings the app reads (APP_SETTINGS)', () => {
     expect(byName.LOG_SEGMENT_MAX_BLOCKS).toBe(String(config.segmentMaxBlocks));
     expect(byName.QUERY_AUTH_LEVEL).toBe(queryAuthLevel({}));
     expect(byName.INDEXER_TRIGGER_SOURCE).toBe(indexerTriggerSource({}));
-    expect(byName.INDEX_RECONCILE_SCHEDULE).toBe(indexReconcileSchedule({}));
   });
 });
 
@@ -173,8 +196,7 @@ describe('the app settings infra/ writes', () => {
   });
 
   it('hold nothing but what the app or the host reads', () => {
-    const listed = APP_SETTINGS.map((s) => s.name);
-    const unknown = Object.keys(settings()).filter((k) => !listed.includes(k) && !HOST_SETTING.test(k));
+    const unknown = Object.keys(settings()).filter((k) => !READ_BY_APP.includes(k) && !HOST_SETTING.test(k));
     expect(unknown).toEqual([]);
   });
 
@@ -189,10 +211,9 @@ describe('the app settings infra/ writes', () => {
         .flatMap((l) => [...(l.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1] as string)),
     );
     const set = Object.keys(settings());
-    const missing = APP_SETTINGS.map((s) => s.name).filter((n) => !set.includes(n) && !documented.has(n));
+    const missing = READ_BY_APP.filter((n) => !set.includes(n) && !documented.has(n));
     expect(missing).toEqual([]);
     // And the table names nothing the template sets or the app does not read.
-    const listed = APP_SETTINGS.map((s) => s.name);
-    expect([...documented].filter((n) => set.includes(n) || !listed.includes(n))).toEqual([]);
+    expect([...documented].filter((n) => set.includes(n) || !READ_BY_APP.includes(n))).toEqual([]);
   });
 });
