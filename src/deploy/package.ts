@@ -1,6 +1,7 @@
 /**
  * The deployable package (`npm run package`): host.json, a package.json with the app's `main` and
- * dependencies, the compiled files the app imports, and the production dependencies — nothing else
+ * dependencies, the compiled files the app imports, the built UI it serves, and the production
+ * dependencies — nothing else
  * (no tests, no local host, no collector, no Core Tools, no local settings, no source maps). Written as
  * a directory (what `azd deploy` and `func azure functionapp publish --no-build` upload) and as a zip
  * (for `az functionapp deployment source config-zip`). `.funcignore` is applied on top as a guard.
@@ -8,6 +9,7 @@
 import {
   copyFileSync,
   createWriteStream,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -19,7 +21,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import ignore from 'ignore';
 import { ZipFile } from 'yazl';
-import { appFileClosure, productionPackages, readPackageJson } from './closure.js';
+import { appFileClosure, PackageError, productionPackages, readPackageJson } from './closure.js';
 
 /** The zip's file name in the output directory. */
 export const ZIP_NAME = 'ray-history-functions.zip';
@@ -39,6 +41,12 @@ export interface PackagePlan {
   appFiles: number;
   dependencies: number;
 }
+
+/**
+ * Directories the app reads from disk at run time, which no import reaches: the built UI, which
+ * src/functions/ui.ts serves from dist/ui (`npm run build` builds it).
+ */
+export const RUNTIME_ASSET_DIRS = ['dist/ui'];
 
 /** Every file under `dir` except its `node_modules` (nested packages are planned on their own). */
 function packageFiles(root: string, dir: string): string[] {
@@ -77,7 +85,12 @@ export function planPackage(root: string): PackagePlan {
   const guard = ignore().add(readFileSync(path.join(root, '.funcignore'), 'utf8'));
   const app = appFileClosure(root);
   const dependencies = productionPackages(root);
-  const paths = ['host.json', ...app, ...dependencies.flatMap((dir) => packageFiles(root, dir))];
+  const assets = RUNTIME_ASSET_DIRS.flatMap((dir) => {
+    if (!existsSync(path.join(root, dir)))
+      throw new PackageError(`${dir} is missing: build first (npm run build)`);
+    return packageFiles(root, dir);
+  });
+  const paths = ['host.json', ...app, ...assets, ...dependencies.flatMap((dir) => packageFiles(root, dir))];
   const entries = paths
     .filter((p) => !guard.ignores(p))
     .sort()

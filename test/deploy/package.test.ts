@@ -65,6 +65,12 @@ describe('npm run package', () => {
     for (const f of functions) expect(names).toContain(f);
   });
 
+  it('holds the built UI the app serves from disk', () => {
+    const ui = globSync('dist/ui/**', { cwd: REPO_ROOT, onlyFiles: true }).sort();
+    expect(ui).toContain('dist/ui/index.html');
+    expect(names.filter((n) => n.startsWith('dist/ui/')).sort()).toEqual(ui);
+  });
+
   it('holds no tests, local settings, source, maps, local host, collector or packager', () => {
     const offenders = names.filter(
       (n) =>
@@ -73,7 +79,7 @@ describe('npm run package', () => {
         /^dist\/(test|bench|deploy|src\/(host|collector|deploy))\//.test(n),
     );
     expect(offenders).toEqual([]);
-    expect(names.filter((n) => n.startsWith('dist/')).every((n) => n.startsWith('dist/src/'))).toBe(true);
+    expect(names.filter((n) => n.startsWith('dist/') && !/^dist\/(src|ui)\//.test(n))).toEqual([]);
   });
 
   it('holds exactly the production dependencies npm would install with --omit=dev --omit=optional', () => {
@@ -118,7 +124,7 @@ describe('npm run package', () => {
     expect(readFileSync(again).equals(readFileSync(zip))).toBe(true);
   });
 
-  it('runs: unpacked, the local host loads every function from it and answers health', async () => {
+  it('runs: unpacked, the local host loads every function from it, answers health and serves the UI', async () => {
     const app = path.join(work, 'unpacked');
     await extractZip(zip, app);
     expect(listFunctions(app).map((f) => f.name)).toEqual(listFunctions(REPO_ROOT).map((f) => f.name));
@@ -126,6 +132,12 @@ describe('npm run package', () => {
     try {
       const res = await fetch(`${host.baseUrl}/api/v1/health`);
       expect(res.status).toBe(200);
+      const page = await fetch(`${host.baseUrl}/`);
+      expect([page.status, page.headers.get('content-type')]).toEqual([
+        200,
+        expect.stringMatching(/^text\/html/),
+      ]);
+      expect(await page.text()).toBe(readFileSync(path.join(REPO_ROOT, 'dist', 'ui', 'index.html'), 'utf8'));
     } finally {
       await host.stop();
     }
