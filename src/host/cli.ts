@@ -109,10 +109,12 @@ async function main(): Promise<void> {
       }),
   });
   if (host.functions.length > 0) {
-    const lines = host.functions.map((f) =>
-      f.route === undefined
-        ? `  ${f.name}: ${f.triggerType}`
-        : `  ${f.name}: [${(f.methods ?? []).join(',') || 'ALL'}] ${host.url}/${[host.routePrefix, f.route].filter((p) => p !== '').join('/')}`,
+    const lines = host.functions.map(
+      (f) =>
+        (f.route === undefined
+          ? `  ${f.name}: ${f.triggerType}`
+          : `  ${f.name}: [${(f.methods ?? []).join(',') || 'ALL'}] ${host.url}/${[host.routePrefix, f.route].filter((p) => p !== '').join('/')}`) +
+        (f.disabled ? ' (disabled)' : ''),
     );
     log('information', 'system', `Functions:\n${lines.join('\n')}`);
   }

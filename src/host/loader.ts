@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { globSync } from 'tinyglobby';
 import { CoreRegistry, installCoreModule, type LogSink, type RegisteredFunction } from './coreApi.js';
+import { isFunctionDisabled } from './disabled.js';
 
 /** Capabilities the worker reports before the library adds its own (W getWorkerCapabilities). */
 const DEFAULT_CAPABILITIES = [
@@ -49,6 +50,8 @@ export interface FunctionInfo {
   route?: string;
   methods?: string[];
   authLevel?: string;
+  /** `AzureWebJobs.<name>.Disabled` is set: registered, but its trigger never fires. */
+  disabled: boolean;
   bindings: RegisteredFunction['metadata']['bindings'];
 }
 
@@ -169,8 +172,11 @@ function proxyAt(servers: http.Server[], httpUri: string | undefined): http.Serv
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-/** The registered functions and their trigger settings. */
-export function describeFunctions(app: LoadedApp): FunctionInfo[] {
+/** The registered functions and their trigger settings; `env` decides which are disabled. */
+export function describeFunctions(
+  app: LoadedApp,
+  env: Record<string, string | undefined> = process.env,
+): FunctionInfo[] {
   return [...app.registry.functions.values()].map((fn) => {
     const trigger = Object.values(fn.metadata.bindings).find((b) => /trigger$/i.test(b.type ?? ''));
     const http = trigger?.type?.toLowerCase() === 'httptrigger';
@@ -183,6 +189,7 @@ export function describeFunctions(app: LoadedApp): FunctionInfo[] {
         methods: Array.isArray(trigger.methods) ? trigger.methods.map(String) : [],
         authLevel: typeof trigger.authLevel === 'string' ? trigger.authLevel : 'function',
       }),
+      disabled: isFunctionDisabled(fn.metadata.name, env),
       bindings: fn.metadata.bindings,
     };
   });

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { LogCategory, LogLevel } from './coreApi.js';
+import { isFunctionDisabled } from './disabled.js';
 import type { HostConfig } from './hostConfig.js';
 import { readHostJson, type HostJson } from './hostJson.js';
 import {
@@ -70,7 +71,9 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
   const table: RouteTable =
     app === undefined
       ? { routes: [], warnings: [] }
-      : buildRouteTable(app.registry.functions.values(), hostJson.routePrefix);
+      : buildRouteTable(app.registry.functions.values(), hostJson.routePrefix, (name) =>
+          isFunctionDisabled(name),
+        );
   for (const w of table.warnings) opts.log('warning', 'system', w);
   if (app?.httpUri !== undefined) opts.log('information', 'system', transportNote(app, opts.config));
   const triggers = app === undefined ? undefined : await opts.startTriggers?.(app, hostJson);
