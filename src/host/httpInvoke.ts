@@ -205,6 +205,11 @@ class ProxyResponse {
     this.res.off(event, listener);
     return this;
   }
+  /** Cuts the client's connection (an app whose body failed after the headers went out). */
+  destroy(): this {
+    if (this.live()) this.res.destroy();
+    return this;
+  }
 }
 
 /**

@@ -360,12 +360,10 @@ export class AzureBlobStore implements BlobStore {
   async commitBlocks(name: string, ids: string[], contentType: string): Promise<void> {
     await this.write(`commit ${name}`, async () => {
       try {
-        await this.client
-          .getBlockBlobClient(name)
-          .commitBlockList(ids, {
-            abortSignal: this.op(),
-            blobHTTPHeaders: { blobContentType: contentType },
-          });
+        await this.client.getBlockBlobClient(name).commitBlockList(ids, {
+          abortSignal: this.op(),
+          blobHTTPHeaders: { blobContentType: contentType },
+        });
       } catch (err) {
         if (serviceCode(err) === 'ContainerNotFound') throw err;
         throw toStorageError(err, `commit ${name}`);
