@@ -9,6 +9,7 @@ import { BatchChunk } from '../../schemas/ingest.js';
 import type { BlobStore } from '../../storage/blobStore.js';
 import type { AppendResult } from './append.js';
 import { storeEvents, type EventsResult } from './events.js';
+import { jsonDepthWithin, MAX_JSON_DEPTH } from './jsonDepth.js';
 import { appendLog, type LogTarget } from './logs.js';
 import { ensureMetadata, type MetadataOutcome, type SessionTarget } from './metadata.js';
 
@@ -69,6 +70,12 @@ export async function storeBatch(
   maxBlocks: number,
   clock: () => Date = () => new Date(),
 ): Promise<BatchResult> {
+  // Until the envelope's schema checks it (jsonDepthWithin): metadata is written back with
+  // JSON.stringify, which overflows the stack on deep nesting; nothing is written for such a batch.
+  if (!jsonDepthWithin(b.metadata, MAX_JSON_DEPTH))
+    throw new HttpError(400, 'invalid_parameter', `metadata is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+      field: 'metadata',
+    });
   const metadata = await ensureMetadata(store, b, b.metadata);
   const chunks: ChunkResult[] = [];
   for (const [i, raw] of b.chunks.entries()) chunks.push(await storeChunk(store, b, raw, i, maxBlocks));
