@@ -3,6 +3,7 @@
  * routes to functions (first match by function name), checks keys, enforces the body limit and
  * runs the invocation.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LogCategory, LogLevel } from './coreApi.js';
 import type { HostConfig } from './hostConfig.js';
@@ -58,12 +59,25 @@ function presentedKey(req: IncomingMessage, url: URL): string | undefined {
   return url.searchParams.get('code') ?? undefined;
 }
 
+const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest();
+
+/**
+ * True when two keys are equal, in time that depends on neither where they differ nor their lengths
+ * (both are hashed to 32 bytes, then compared with timingSafeEqual): `===` would leak a key's prefix.
+ */
+function sameKey(presented: Buffer, key: string): boolean {
+  return timingSafeEqual(presented, digest(key));
+}
+
 /** True when the request may call something of this auth level. */
 export function authorized(level: AuthLevel, key: string | undefined, config: HostConfig): boolean {
   if (!config.auth || level === 'anonymous') return true;
   if (key === undefined) return false;
-  if (key === config.keys.master) return true;
-  return level === 'function' && config.keys.function.includes(key);
+  const presented = digest(key);
+  // Every key is compared (no early exit), so the answer's time does not tell which one matched.
+  const master = sameKey(presented, config.keys.master);
+  const fn = config.keys.function.map((k) => sameKey(presented, k)).some(Boolean);
+  return master || (level === 'function' && fn);
 }
 
 /** Adds CORS headers; answers a preflight. Returns true when the request is fully answered. */
