@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { answerSlowBody, watchBodyRate } from './bodyRate.js';
 import type { LogCategory, LogLevel } from './coreApi.js';
 import type { HostConfig } from './hostConfig.js';
 import type { HostJson } from './hostJson.js';
@@ -187,6 +188,8 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostSer
   }
   if (handleCors(req, res, opts.cors)) return;
   const url = new URL(req.url ?? '/', 'http://local');
+  const hostOwn = /^\/admin(\/|$)/i.test(rawPath) || /^\/runtime\/webhooks\/blobs\/?$/i.test(rawPath);
+  if (hostOwn) watchBodyRate(req, opts.config.bodyRate, () => answerSlowBody(res, opts.config.bodyRate));
   if (/^\/admin(\/|$)/i.test(rawPath)) return handleAdmin(req, res, url, opts);
   if (/^\/runtime\/webhooks\/blobs\/?$/i.test(rawPath)) return handleBlobWebhook(req, res, url, opts);
   if (opts.app === undefined) {
@@ -216,6 +219,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostSer
     req,
     res,
     maxBodyBytes: limit,
+    bodyRate: opts.config.bodyRate,
     timeoutMs: opts.hostJson.functionTimeoutMs,
     log,
   };
