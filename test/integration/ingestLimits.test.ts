@@ -6,24 +6,13 @@
  * a batch holds at most MAX_BATCH_CHUNKS chunks (413 beyond, nothing written).
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_BATCH_CHUNKS, storeBatch, parseBatch } from '../../src/core/ingest/batch.js';
+import { describe, expect, it } from 'vitest';
+import { MAX_BATCH_CHUNKS, storeBatch, type Batch } from '../../src/core/ingest/batch.js';
 import { MAX_LISTED_ERRORS } from '../../src/core/ingest/events.js';
-import { postBatchHandler } from '../../src/functions/postBatch.js';
-import { postEventsHandler } from '../../src/functions/postEvents.js';
+import { postBatch } from '../../src/functions/postBatch.js';
+import { postEvents } from '../../src/functions/postEvents.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
-import {
-  allBlobs,
-  call,
-  postRequest,
-  readLog,
-  restoreEnv,
-  SESSION,
-  target,
-  useFreshApp,
-} from './ingestSupport.js';
-
-afterEach(restoreEnv);
+import { allBlobs, call, postRequest, readLog, SESSION, target, useFreshApp } from './ingestSupport.js';
 
 /** The store with its appends counted (calls, and the most in flight at once). */
 function counting(store: BlobStore): { store: BlobStore; appends: () => number; maxInFlight: () => number } {
@@ -48,6 +37,17 @@ function counting(store: BlobStore): { store: BlobStore; appends: () => number; 
   return { store: wrapped, appends: () => appends, maxInFlight: () => max };
 }
 
+/** A batch as the route hands it to storeBatch (the envelope already checked). */
+const batch = (chunks: unknown[]): Batch => ({
+  namespace: target.namespace,
+  cluster: target.cluster,
+  clusterId: target.clusterId,
+  session: SESSION,
+  node: target.node,
+  chunks,
+  events: [],
+  metadata: {},
+});
 const envelope = (chunks: unknown[]) => ({
   namespace: target.namespace,
   cluster: target.cluster,
@@ -61,7 +61,7 @@ describe('events: the errors listed are capped (defect 6)', () => {
     useFreshApp();
     const body = `[${Array.from({ length: 1_000_000 }, () => '{}').join(',')}]`;
     const r = await call(
-      postEventsHandler,
+      postEvents,
       postRequest('v1/events', undefined, {
         query: { namespace: 'default', cluster: 'raycluster-kuberay', node: 'head-1' },
         raw: body,
@@ -85,14 +85,14 @@ describe('batch: many chunks (defect 6)', () => {
       data: String.fromCharCode(97 + (b % 26)),
     }));
     const text = chunks.map((c) => c.data).join('');
-    const r = await storeBatch(counted.store, parseBatch(envelope(chunks)), 2_000);
+    const r = await storeBatch(counted.store, batch(chunks), 2_000);
     expect(r.chunks).toHaveLength(5_000);
     expect(r.chunks.every((c) => 'status' in c && c.status === 'appended')).toBe(true);
     expect(r.chunks.at(-1)).toMatchObject({ file: 'raylet.out', offset: 4_999, nextOffset: 5_000 });
     expect(counted.appends()).toBeLessThanOrEqual(2);
     expect((await readLog(counted.store))?.toString()).toBe(text);
     // The same batch again: every chunk a duplicate, nothing written.
-    const again = await storeBatch(counted.store, parseBatch(envelope(chunks)), 2_000);
+    const again = await storeBatch(counted.store, batch(chunks), 2_000);
     expect(again.chunks.every((c) => 'status' in c && c.status === 'duplicate')).toBe(true);
     expect(counted.appends()).toBeLessThanOrEqual(2);
   });
@@ -105,7 +105,7 @@ describe('batch: many chunks (defect 6)', () => {
       ...files.map((file) => ({ file, offset: 0, data: `${file} first\n` })),
       ...files.map((file) => ({ file, offset: file.length + 7, data: `${file} second\n` })),
     ];
-    const r = await storeBatch(counted.store, parseBatch(envelope(chunks)), 2_000);
+    const r = await storeBatch(counted.store, batch(chunks), 2_000);
     expect(r.chunks.map((c) => c.file)).toEqual(chunks.map((c) => c.file));
     expect(r.chunks.every((c) => 'status' in c && c.status === 'appended')).toBe(true);
     expect(counted.maxInFlight()).toBeGreaterThan(1);
@@ -118,18 +118,16 @@ describe('batch: many chunks (defect 6)', () => {
 
   it('reports a gap or a conflict inside a run of chunks exactly as chunk-by-chunk storing would', async () => {
     const store = useFreshApp();
-    await storeBatch(store, parseBatch(envelope([{ file: 'raylet.out', offset: 0, data: 'abcdef' }])), 2_000);
-    // [0,3) equal, [3,6) differs, [6,9) would follow it: conflict, then a gap (nothing past 6 stored).
+    await storeBatch(store, batch([{ file: 'raylet.out', offset: 0, data: 'abcdef' }]), 2_000);
+    // [0,3) equal, [3,6) differs: a conflict; [6,9) and [9,12) then continue the stored file.
     const r = await storeBatch(
       store,
-      parseBatch(
-        envelope([
-          { file: 'raylet.out', offset: 0, data: 'abc' },
-          { file: 'raylet.out', offset: 3, data: 'XYZ' },
-          { file: 'raylet.out', offset: 6, data: 'ghi' },
-          { file: 'raylet.out', offset: 9, data: 'jkl' },
-        ]),
-      ),
+      batch([
+        { file: 'raylet.out', offset: 0, data: 'abc' },
+        { file: 'raylet.out', offset: 3, data: 'XYZ' },
+        { file: 'raylet.out', offset: 6, data: 'ghi' },
+        { file: 'raylet.out', offset: 9, data: 'jkl' },
+      ]),
       2_000,
     );
     expect(r.chunks).toEqual([
@@ -148,7 +146,7 @@ describe('batch: many chunks (defect 6)', () => {
       offset: i,
       data: 'x',
     }));
-    const r = await call(postBatchHandler, postRequest('v1/batch', envelope(chunks)));
+    const r = await call(postBatch, postRequest('v1/batch', envelope(chunks)));
     expect(r).toMatchObject({
       status: 413,
       body: { error: 'too_many_chunks', field: 'chunks', limit: MAX_BATCH_CHUNKS },

@@ -36,7 +36,7 @@ async function npmStartHost(location: string, ports: { blob: number; queue: numb
     AZURE_STORAGE_CONNECTION_STRING: cs,
     HistoryStorage: cs,
     AZURE_STORAGE_CONTAINER: 'shutdown-test',
-    INDEX_RECONCILE_SCHEDULE: 'off',
+    'AzureWebJobs.reconcileIndex.Disabled': 'true',
   });
   return spawnHost({
     repoRoot: REPO_ROOT,
@@ -70,7 +70,7 @@ describe('local storage survives stopping the host (defect 1)', () => {
           headers: { 'Content-Type': 'text/plain' },
           body,
         });
-        expect(put.status).toBe(200);
+        expect(put.status, put.text).toBe(200);
         if (how === 'SIGKILL of the host') {
           process.kill(host.pid, 'SIGKILL');
           expect((await host.exited).signal).toBe('SIGKILL');
