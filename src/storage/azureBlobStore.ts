@@ -238,6 +238,7 @@ export class AzureBlobStore implements BlobStore {
     const listOptions = {
       prefix: options.prefix,
       includeMetadata: options.includeMetadata === true,
+      includeUncommitedBlobs: options.includeUncommitted === true,
       abortSignal: this.op(),
     };
     try {
