@@ -17,6 +17,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { mulberry32 } from './random.js';
 
 export const FAULT_KINDS = [
   'status503',
@@ -64,17 +65,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: a small seeded PRNG (the same one test/helpers/shuffle.ts uses). */
-export function seededRandom(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick(schedule: FaultSchedule, roll: number): FaultKind | undefined {
   let at = 0;
   for (const kind of FAULT_KINDS) {
@@ -84,9 +74,14 @@ function pick(schedule: FaultSchedule, roll: number): FaultKind | undefined {
   return undefined;
 }
 
+/**
+ * An error answer as storage gives it. A 503 with Retry-After is throttling (`ServerBusy`, which the
+ * app answers 429); one without is the service being unavailable (answered 503).
+ */
 function errorAnswer(res: ServerResponse, status: number, retryAfter?: number): void {
   if (res.headersSent || res.destroyed) return;
-  const code = status === 503 ? 'ServerBusy' : 'InternalError';
+  const code =
+    status === 500 ? 'InternalError' : retryAfter !== undefined ? 'ServerBusy' : 'ServiceUnavailable';
   const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>injected by the fault proxy</Message></Error>`;
   res.writeHead(status, {
     'Content-Type': 'application/xml',
@@ -105,7 +100,7 @@ export async function startFaultProxy(
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let mode: ProxyMode = 'normal';
   let plan = schedule;
-  let random = seededRandom(schedule?.seed ?? 1);
+  let random = mulberry32(schedule?.seed ?? 1);
   const counts: Record<string, number> = {};
   let requests = 0;
   const held = new Set<() => void>();
@@ -261,7 +256,7 @@ export async function startFaultProxy(
     },
     setSchedule: (s) => {
       plan = s;
-      random = seededRandom(s?.seed ?? 1);
+      random = mulberry32(s?.seed ?? 1);
     },
     counts: () => ({ ...counts }),
     requests: () => requests,
