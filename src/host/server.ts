@@ -177,7 +177,37 @@ async function handleBlobWebhook(
   return send(res, opts.triggers?.blobCreated(name, urls) === true ? 202 : 404);
 }
 
+/**
+ * A transfer coding the host does not apply (anything but `chunked` alone): Node removes the chunking
+ * and passes the rest on undecoded, so `gzip, chunked` would reach the app as bytes it takes for the
+ * body itself. RFC 9112 §6.1: answer 501, as for any transfer coding not understood.
+ */
+function unsupportedTransferCoding(req: IncomingMessage): string | undefined {
+  const te = req.headers['transfer-encoding'];
+  if (te === undefined) return undefined;
+  const codings = te
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '');
+  return codings.length === 1 && codings[0] === 'chunked' ? undefined : te;
+}
+
 async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostServerOptions): Promise<void> {
+  // Absolute-form (`PUT http://host/path HTTP/1.1`), which servers must accept: route by its path.
+  if (/^https?:\/\//i.test(req.url ?? '')) {
+    const absolute = new URL(req.url ?? '/');
+    req.url = `${absolute.pathname}${absolute.search}`;
+  }
+  const coding = unsupportedTransferCoding(req);
+  if (coding !== undefined) {
+    res.shouldKeepAlive = false;
+    send(res, 501, {
+      error: 'unsupported_transfer_encoding',
+      message: `Transfer-Encoding ${JSON.stringify(coding.slice(0, 80))} is not supported (use chunked, and Content-Encoding for gzip)`,
+    });
+    res.once('finish', () => req.socket.destroy());
+    return;
+  }
   const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
   const rawSegments = rawPath.split('/').slice(1);
   if (rawSegments.some((s) => s === '.' || s === '..')) {
