@@ -1,5 +1,6 @@
 /** The soak's figures as the markdown of docs/reliability-run.md. */
 import os from 'node:os';
+import type { CaseResult } from '../hostile/run.js';
 import type { Figures } from './scenarios.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -11,7 +12,7 @@ function faults(f: Figures): string {
 }
 
 /** One table row per scenario, then the details that only some scenarios have. */
-export function reportMarkdown(results: Figures[], seed: number): string {
+export function reportMarkdown(results: Figures[], seed: number, hostile: CaseResult[] = []): string {
   const rows = results.map((f) =>
     [
       f.scenario,
@@ -64,6 +65,25 @@ export function reportMarkdown(results: Figures[], seed: number): string {
     );
     if (f.scratchSwept > 0) details.push(`scratch blobs of killed requests swept: ${f.scratchSwept}`);
     lines.push(`**${f.scenario}** (seed ${f.seed}): ${details.join('; ')}.`, '');
+  }
+  if (hostile.length > 0) {
+    const groups = new Map<string, number>();
+    for (const r of hostile) {
+      const e = r.expect;
+      const key = `${e.status}${e.error === undefined ? '' : ` ${e.error}`}${e.itemError === undefined ? '' : ` (item: ${e.itemError})`}`;
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    const wrong = hostile.filter((r) => r.problems.length > 0);
+    lines.push(
+      `**Hostile corpus** (test/hostile/corpus.json): ${hostile.length} cases, ${hostile.length - wrong.length} answered as documented` +
+        `${wrong.length === 0 ? '' : ` (not: ${wrong.map((r) => `${r.id}: ${r.problems.join(', ')}`).join('; ')})`}. Answers: ` +
+        [...groups]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k === '0' ? 'connection closed' : k} × ${v}`)
+          .join(', ') +
+        '.',
+      '',
+    );
   }
   return lines.join('\n');
 }

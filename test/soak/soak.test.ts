@@ -7,8 +7,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/host.js';
+import { loadCorpus, runCorpus, type CaseResult } from '../hostile/run.js';
+import { REPO_ROOT, startHost } from '../helpers/host.js';
 import { TEST_SEED } from '../helpers/random.js';
+import { freshStore } from '../helpers/storage.js';
 import { crashes, ctrlC, faults, hang, load, outage, type Figures, type Workload } from './scenarios.js';
 import { reportMarkdown } from './report.js';
 
@@ -65,9 +67,14 @@ async function scenario(run: (seed: number) => Promise<Figures>): Promise<void> 
   expect(figures.duplicatesAnswered).toBe(0);
 }
 
+let hostile: CaseResult[] = [];
+
 afterAll(() => {
   if (FULL)
-    writeFileSync(path.join(REPO_ROOT, 'docs', 'reliability-run.md'), reportMarkdown(results, TEST_SEED));
+    writeFileSync(
+      path.join(REPO_ROOT, 'docs', 'reliability-run.md'),
+      reportMarkdown(results, TEST_SEED, hostile),
+    );
 });
 
 const minutes = (n: number) => n * 60_000;
@@ -114,6 +121,24 @@ describe(`soak (${FULL ? 'full' : 'short'} profile)`, { timeout: FULL ? minutes(
     scenario((seed) =>
       faults(seed, { rate: FULL ? 0.05 : 0.1, runMs: FULL ? minutes(2) : 10_000, workload: writers }),
     ));
+
+  if (FULL) {
+    // npm test runs the corpus in test/hostile/hostile.test.ts; the full soak runs it again for its report.
+    it('the hostile corpus is answered as documented', async () => {
+      const store = freshStore('hostile');
+      const host = await startHost({
+        container: store.container,
+        auth: true,
+        env: { LOCAL_HOST_BODY_RATE_GRACE_MS: '1000' },
+      });
+      try {
+        hostile = await runCorpus(() => host.baseUrl, store, host.keys.function[0] ?? '', loadCorpus());
+      } finally {
+        await host.stop();
+      }
+      expect(hostile.filter((r) => r.problems.length > 0).map((r) => r.id)).toEqual([]);
+    });
+  }
 
   it(`${collectors.appenders} collectors' worth of load with readers tailing and listing`, () =>
     scenario((seed) => load(seed, { runMs: FULL ? minutes(10) : 30_000, workload: collectors })));
