@@ -30,6 +30,7 @@ export interface Timing {
 export class Stats {
   requests = 0;
   byStatus = new Map<number, number>();
+  /** Bytes of log data in requests that got an answer (a refused connection carries none). */
   bytesSent = 0;
   timings: Timing[] = [];
 
@@ -238,7 +239,7 @@ export async function appendWriter(
       a = { status: 0, headers: {}, text: '', ms: Date.now() - started, error: String(err) };
     }
     stats.record('append', started, a);
-    stats.bytesSent += data.length;
+    if (a.status !== 0) stats.bytesSent += data.length; // a refused connection carried nothing
     if (applyAppend(ledger, f, offset, end, a)) {
       if (o.paceMs !== undefined) await pause(o.paceMs);
     } else if (retryable(a.status)) await pause(backoff(a, o));
@@ -287,7 +288,7 @@ export async function eventWriter(
       const started = Date.now();
       const a = await send(base(), 'POST', path, { body, headers: { 'Content-Type': 'application/json' } });
       stats.record('events', started, a);
-      stats.bytesSent += body.length;
+      if (a.status !== 0) stats.bytesSent += body.length;
       if (a.status === 200) {
         const reply = json(a);
         if (reply.rejected !== 0) ledger.anomaly(`events rejected: ${a.text.slice(0, 200)}`);
@@ -355,7 +356,7 @@ export async function batchWriter(
     const started = Date.now();
     const a = await send(base(), 'POST', '/api/v1/batch', { body: gzip ? gzipSync(raw) : raw, headers });
     stats.record('batch', started, a);
-    stats.bytesSent += chunks.reduce((n, c) => n + c.end - c.offset, 0);
+    if (a.status !== 0) stats.bytesSent += chunks.reduce((n, c) => n + c.end - c.offset, 0);
     if (a.status !== 200) {
       if (!retryable(a.status)) ledger.anomaly(`batch answered ${a.status} ${a.text.slice(0, 200)}`);
       else await pause(backoff(a, o));
