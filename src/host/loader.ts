@@ -25,7 +25,16 @@ const DEFAULT_CAPABILITIES = [
   'HandlesWorkerTerminateMessage',
 ];
 
-export class AppLoadError extends Error {}
+/** The app could not be loaded. `message` is the reason; `stack` frames of its cause are in `details`. */
+export class AppLoadError extends Error {
+  constructor(
+    message: string,
+    /** The cause's stack, for the host's log only (never sent to clients). */
+    readonly details?: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface LoadedApp {
   appDir: string;
@@ -122,7 +131,8 @@ export async function loadFunctionApp(appDir: string, sink: LogSink): Promise<Lo
       const rel = path.relative(dir, file);
       throw new AppLoadError(
         `Worker was unable to load entry point "${rel}" (from package.json "main": "${main}"): ` +
-          (err instanceof Error ? (err.stack ?? err.message) : String(err)),
+          (err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
+        err instanceof Error ? err.stack : undefined,
       );
     }
   }

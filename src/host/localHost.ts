@@ -61,11 +61,12 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
     app = await loadFunctionApp(opts.appDir, opts.log);
   } catch (err) {
     if (!(err instanceof AppLoadError) || /matches no files|No package\.json/.test(err.message)) throw err;
-    loadError = err.message;
+    loadError = err.message; // what clients get: the reason, never stack frames
     opts.log(
       'error',
       'system',
-      `${err.message}\nNo functions were loaded; function routes answer 503 until this is fixed.`,
+      `${err.message}${err.details === undefined ? '' : `\n${err.details}`}\n` +
+        'No functions were loaded; function routes answer 503 until this is fixed.',
     );
   }
   const table: RouteTable =
