@@ -4,7 +4,7 @@
  * local host (bench/scenarios/indexFreshness.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { indexBlob } from '../../src/core/index/indexer.js';
+import { Indexer } from '../../src/core/index/indexer.js';
 import { kubeRayClusters } from '../../src/core/index/read.js';
 import { reconcile } from '../../src/core/index/reconcile.js';
 import { logBlob, metadataBlob, type SessionRef } from '../../src/core/layout.js';
@@ -108,6 +108,7 @@ const writesScenario: Scenario = {
   async round(ctx) {
     const store = new AzureBlobStore(ctx.service, ctx.container('ixwrites'));
     const { store: countingStore, writes } = counting(store);
+    const indexer = new Indexer(countingStore);
     const ref: SessionRef = { cluster: 'hot', clusterId: 'default', session: sessionName(1) };
     const names = Array.from({ length: FILES }, (_, i) => logBlob(ref, 'head', `worker-${i}.out`));
     const sizes = names.map(() => 0);
@@ -123,7 +124,7 @@ const writesScenario: Scenario = {
       if (!r.ok) throw new Error(`append failed: ${r.reason}`);
       sizes[f] = r.length;
       // The polling trigger's worst case: a notification for every append (no coalescing).
-      const p = indexBlob(countingStore, name).finally(() => inFlight.delete(p));
+      const p = indexer.mark(name).finally(() => inFlight.delete(p));
       inFlight.add(p);
       notifications++;
       if (inFlight.size >= 8) await Promise.race(inFlight);

@@ -1,4 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
+import { indexerFor } from '../core/index/indexer.js';
 import { blobNameFrom, onBlobNotification } from '../core/index/trigger.js';
 import { dataStore } from '../storage/clients.js';
 import { indexerTriggerSource } from '../storage/config.js';
@@ -6,7 +7,7 @@ import { TRIGGER_CONNECTION } from '../storage/connection.js';
 
 /** Indexes one of the blobs under `log/` (a deferred binding: the host passes a reference, not the bytes; properties are re-read). */
 export async function indexLogBlobHandler(_blob: unknown, context: InvocationContext): Promise<void> {
-  await onBlobNotification(dataStore(), blobNameFrom(context.triggerMetadata, 'log'), context);
+  await onBlobNotification(indexerFor(dataStore()), blobNameFrom(context.triggerMetadata, 'log'), context);
 }
 
 app.storageBlob('indexLogBlob', {
