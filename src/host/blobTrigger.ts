@@ -1,7 +1,9 @@
 /**
  * The blob trigger's polling source, as the Functions host runs it: scan the container on an
  * interval, fire for every blob whose ETag has no receipt (first-run backlog, creates and updates
- * alike), newest version wins, at-least-once, `maxDequeueCount` tries then the poison queue.
+ * alike), newest version wins, at-least-once, `maxDequeueCount` tries with growing delays (a short
+ * storage outage does not use them all up) then the poison queue; a storage failure there is
+ * logged and tried again later, never left to end the process.
  * A receipt (`azure-webjobs-hosts/blobreceipts/{hostId}/{functionId}/{etag}/{container}/{blob}`) is
  * written once a version is done (succeeded or poisoned), so a restart does not reprocess it, and a
  * crash before that means it runs again (at-least-once).
@@ -36,6 +38,8 @@ export interface BlobListenerOptions {
    * like BlobCreated does — on every new block-blob version, but only once per append blob.
    */
   eventGrid: boolean;
+  /** The first retry waits this long, each next one twice as long, at most a minute (default 1 s). */
+  retryBaseMs?: number;
   /** Blobs larger than this are delivered as an empty Buffer (0 = no limit). */
   maxContentBytes: number;
   /**
@@ -72,6 +76,7 @@ export class BlobTriggerListener {
   readonly #receiptNames = new Set<string>();
   #receiptsLoaded = false;
   #timer: NodeJS.Timeout | undefined;
+  readonly #retries = new Set<NodeJS.Timeout>();
   #stopped = false;
 
   constructor(
@@ -106,6 +111,7 @@ export class BlobTriggerListener {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    for (const t of this.#retries) clearTimeout(t);
     await Promise.allSettled([...this.#inFlight]);
   }
 
@@ -181,6 +187,7 @@ export class BlobTriggerListener {
       this.#running.add(blob);
       const p = this.#process(item)
         .catch((err: unknown) => this.#failed(item, err))
+        .catch((err: unknown) => this.opts.log('error', 'system', `blob trigger: ${String(err)}`))
         .finally(() => {
           this.#running.delete(blob);
           this.#inFlight.delete(p);
@@ -331,6 +338,24 @@ export class BlobTriggerListener {
     this.#inFlight.add(p);
   }
 
+  /** Runs `fn` after `ms`, unless the listener stops first. */
+  #later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#retries.delete(t);
+      if (!this.#stopped) fn();
+    }, ms);
+    this.#retries.add(t);
+  }
+
+  /**
+   * How long the try after `tries` failures waits: 1, 2, 4, 8 s by default, so the five tries span
+   * 15 s and a storage blip of a second or two costs one or two of them, not all.
+   */
+  #backoff(tries: number): number {
+    return Math.min((this.opts.retryBaseMs ?? 1000) * 2 ** (tries - 1), 60_000);
+  }
+
+  /** A failed try: runs again later, or after the last try goes to the poison queue. Never throws. */
   async #failed(item: WorkItem, error: unknown, id = '-'): Promise<void> {
     const tries = item.tries + 1;
     const text = error instanceof Error ? error.message : String(error);
@@ -340,13 +365,17 @@ export class BlobTriggerListener {
       `Executed 'Functions.${this.fn.metadata.name}' (Failed, Id=${id}, try ${tries} of ${this.opts.maxDequeueCount}): ${text}`,
     );
     if (tries < this.opts.maxDequeueCount) {
-      if (!this.#pending.has(item.blob)) this.#enqueue({ ...item, tries });
+      // Waiting between tries keeps a short storage outage from using them all up.
+      this.#later(this.#backoff(tries), () => {
+        if (!this.#pending.has(item.blob)) this.#enqueue({ ...item, tries });
+      });
       return;
     }
     await this.#poison(item);
   }
 
-  async #poison(item: WorkItem): Promise<void> {
+  /** Moves a version that used its tries to the poison queue; if storage fails, tries that again later. */
+  async #poison(item: WorkItem, attempt = 1): Promise<void> {
     const message = {
       Type: 'BlobTrigger',
       FunctionId: this.functionId,
@@ -355,14 +384,24 @@ export class BlobTriggerListener {
       BlobName: item.blob,
       ETag: item.etag,
     };
-    const queue = await this.host.poisonQueue();
-    await queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
-    this.opts.log(
-      'error',
-      'system',
-      `Message for blob ${this.path.container}/${item.blob} moved to the poison queue '${queue.name}' after ${this.opts.maxDequeueCount} tries.`,
-    );
-    await this.#writeReceipt(item);
+    try {
+      const queue = await this.host.poisonQueue();
+      await queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+      this.opts.log(
+        'error',
+        'system',
+        `Message for blob ${this.path.container}/${item.blob} moved to the poison queue '${queue.name}' after ${this.opts.maxDequeueCount} tries.`,
+      );
+      await this.#writeReceipt(item);
+    } catch (err) {
+      const wait = this.#backoff(attempt);
+      this.opts.log(
+        'warning',
+        'system',
+        `Could not move blob ${this.path.container}/${item.blob} to the poison queue (${String(err)}); trying again in ${wait} ms.`,
+      );
+      this.#later(wait, () => void this.#poison(item, attempt + 1));
+    }
   }
 
   async #writeReceipt(item: WorkItem): Promise<void> {
