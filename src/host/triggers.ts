@@ -1,7 +1,7 @@
 /** Non-HTTP triggers of the loaded app: blob-trigger listeners, timers, manual runs and the Event Grid webhook. */
 import { clientForConnection, resolveConnection } from '../storage/connection.js';
 import { parseBlobPath, resolveSettingTokens } from './blobPath.js';
-import { BlobTriggerListener } from './blobTrigger.js';
+import { BlobTriggerListener, blobNameFromUrl } from './blobTrigger.js';
 import type { BindingInfo, LogCategory, LogLevel, RegisteredFunction } from './coreApi.js';
 import type { HostConfig } from './hostConfig.js';
 import { hostStorage } from './hostStorage.js';
@@ -10,6 +10,8 @@ import { parseSchedule } from './schedule.js';
 import { Semaphore } from './semaphore.js';
 import { TimerListener } from './timerTrigger.js';
 import type { TriggerControl } from './server.js';
+
+export { blobNameFromUrl };
 
 export interface TriggerOptions {
   config: HostConfig;
@@ -48,19 +50,6 @@ function listenerFor(
     slots,
     log: opts.log,
   });
-}
-
-/** The blob name an event's URL names in the listener's container, if it does. */
-export function blobNameFromUrl(containerUrl: string, blobUrl: string): string | undefined {
-  const base = new URL(containerUrl).pathname.replace(/\/$/, '');
-  const path = new URL(blobUrl).pathname;
-  if (!path.toLowerCase().startsWith(`${base.toLowerCase()}/`)) return undefined;
-  const name = path
-    .slice(base.length + 1)
-    .split('/')
-    .map(decodeURIComponent)
-    .join('/');
-  return name === '' ? undefined : name;
 }
 
 /** Starts a timer per timer-triggered function, keyed by lower-case function name. */
@@ -116,12 +105,12 @@ export function startTriggers(
       listeners.set(fn.metadata.name.toLowerCase(), listener);
       listener.start();
       const how = listener.opts.eventGrid
-        ? 'takes Event Grid events at /runtime/webhooks/blobs, and fires like BlobCreated for'
-        : 'polls';
+        ? 'takes BlobCreated (this process’s writes, and events posted to /runtime/webhooks/blobs) for'
+        : `watches this process’s writes to, and scans (a page every ${opts.config.blobPollMs} ms while busy), `;
       opts.log(
         'information',
         'system',
-        `Blob trigger '${fn.metadata.name}' ${how} ${listener.path.container}/${listener.path.template} (scan every ${opts.config.blobPollMs} ms).`,
+        `Blob trigger '${fn.metadata.name}' ${how} ${listener.path.container}/${listener.path.template}.`,
       );
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
