@@ -124,6 +124,8 @@ export class BlobTriggerListener {
   #lastLogged = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #retries = new Set<NodeJS.Timeout>();
+  /** Blobs the storage log reported, waiting out the coalescing delay. */
+  readonly #logged = new Map<string, NodeJS.Timeout>();
   #unsubscribe: (() => void) | undefined;
   #stopped = false;
 
@@ -156,7 +158,17 @@ export class BlobTriggerListener {
       if (blob === undefined || matchBlobPath(this.path, blob) === null) return;
       this.#lastLogged = Date.now();
       if (this.opts.eventGrid) return this.notify(blob);
-      this.#enqueue({ blob, etag: '', tries: 0, reason: 'New blob detected(LogsAndContainerScan)' });
+      // Writes to one blob in quick succession (a create and its first append) make one run, as
+      // Azure's logs, read some time after the writes, do.
+      if (this.#logged.has(blob)) return;
+      const t = setTimeout(
+        () => {
+          this.#logged.delete(blob);
+          this.#enqueue({ blob, etag: '', tries: 0, reason: 'New blob detected(LogsAndContainerScan)' });
+        },
+        Math.min(250, this.opts.pollMs / 4),
+      );
+      this.#logged.set(blob, t);
     });
     if (this.opts.eventGrid) return; // Event Grid: no scan
     const loop = async () => {
@@ -182,7 +194,7 @@ export class BlobTriggerListener {
     this.#stopped = true;
     this.#unsubscribe?.();
     clearTimeout(this.#timer);
-    for (const t of this.#retries) clearTimeout(t);
+    for (const t of [...this.#retries, ...this.#logged.values()]) clearTimeout(t);
     await Promise.allSettled([...this.#inFlight]);
   }
 
