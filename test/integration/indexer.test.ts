@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Compactor } from '../../src/core/index/compactor.js';
 import { Indexer } from '../../src/core/index/indexer.js';
 import { TRAIL_WINDOW_S } from '../../src/core/index/journal.js';
 import { clusterSessions, kubeRayClusters } from '../../src/core/index/read.js';
@@ -6,7 +7,16 @@ import { reconcile } from '../../src/core/index/reconcile.js';
 import { clusterHeadBlob, sessionDocBlob, summaryBlob, type SessionRef } from '../../src/core/layout.js';
 import type { BlobStore, ListOptions } from '../../src/storage/blobStore.js';
 import { freshStore } from '../helpers/storage.js';
-import { drain, dropIndex, journal, logicalIndex, Recorder, replay, shuffled } from './indexFixtures.js';
+import {
+  drain,
+  dropIndex,
+  journal,
+  later,
+  logicalIndex,
+  Recorder,
+  replay,
+  shuffled,
+} from './indexFixtures.js';
 
 const session = (i: number) =>
   `session_2026-01-${String(10 + i).padStart(2, '0')}_10-52-59_${String(373533 + i).padStart(6, '0')}`;
@@ -229,3 +239,45 @@ export function countingWrites(store: BlobStore, count: () => void): BlobStore {
     },
   });
 }
+
+describe('a compaction round that dies part-way', () => {
+  it('is redone completely by the next one, wherever it died', { timeout: 600_000 }, async () => {
+    const store = freshStore('ixdie');
+    const rec = new Recorder(store);
+    const ref: SessionRef = { cluster: 'rc', clusterId: 'default', session: session(1) };
+    await rec.log('default', ref, 'head', 'raylet.out', ['a\n', 'bb\n']);
+    await rec.log('default', ref, 'worker', 'w.log', ['w\n']);
+    await rec.metadata('default', ref);
+    await rec.log('default', { ...ref, session: session(2) }, 'head', 'x.log', ['x']);
+    const mark = async () => {
+      const ix = new Indexer(store);
+      for (const n of rec.notifications) await ix.mark(n);
+    };
+    await mark();
+    await drain(store);
+    const expected = await logicalIndex(store);
+    for (let calls = 1; ; calls++) {
+      await dropIndex(store);
+      await mark();
+      let n = 0;
+      const dying = new Proxy(store, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          const fn = (value as (...a: unknown[]) => Promise<unknown>).bind(target);
+          // Lease calls go through, so the next pass need not wait for the lease to run out.
+          if (String(prop).endsWith('Lease')) return fn;
+          return (...args: unknown[]) =>
+            ++n > calls ? Promise.reject(new Error(`died after ${calls} calls`)) : fn(...args);
+        },
+      });
+      const finished = await new Compactor(dying, { clock: later }).run(60_000).then(
+        () => true,
+        () => false,
+      );
+      await drain(store);
+      expect(await logicalIndex(store), `died after ${calls} storage calls`).toEqual(expected);
+      if (finished) break;
+    }
+  });
+});

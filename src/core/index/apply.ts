@@ -29,8 +29,6 @@ interface Work {
   meta?: MetaFacts | null;
   merges: Contribution[];
   news: Observation[];
-  /** Re-derive the listing entry even if the doc does not change. */
-  entry: boolean;
 }
 
 const keyOf = (k: SessionKey) => `${k.namespace}/${k.cluster}/${k.session}`;
@@ -79,7 +77,7 @@ class Round {
     let w = this.work.get(k);
     if (w === undefined) {
       const { namespace, cluster, session } = key;
-      w = { key: { namespace, cluster, session }, logs: new Map(), merges: [], news: [], entry: false };
+      w = { key: { namespace, cluster, session }, logs: new Map(), merges: [], news: [] };
       this.work.set(k, w);
     }
     return w;
@@ -112,16 +110,17 @@ class Round {
 
   async collect(items: JournalItem[]): Promise<void> {
     await this.relistLogs(items);
-    await eachLimit(items, this.concurrency, async ({ name, mark, observation }) => {
+    await eachLimit(items, this.concurrency, async ({ name, mark, observation, contribution }) => {
       if (mark.kind === 'relist' && mark.source === null) {
         this.for(mark.key).meta = await readMeta(this.store, mark.key);
       } else if (mark.kind === 'merge') {
-        const body = await this.store.readText(name);
-        if (body !== null) this.for(mark.key).merges.push(JSON.parse(body.text) as Contribution);
+        const body = contribution === null ? await this.store.readText(name) : null;
+        const c = contribution ?? (body === null ? null : (JSON.parse(body.text) as Contribution));
+        if (c !== null) this.for(mark.key).merges.push(c);
       } else if (mark.kind === 'news') {
         if (observation !== null) this.for(mark.key).news.push(observation);
       } else if (mark.kind === 'entry') {
-        this.for(mark.key).entry = true;
+        this.for(mark.key); // its entry goes to the pages, as every session's of the round
       }
     });
   }
@@ -151,11 +150,9 @@ function docMetadata(doc: SessionDoc): Record<string, string> {
 interface Outcome {
   key: SessionKey;
   entry: SessionEntry | null;
-  /** The entry changed (or was asked for): it goes to the pages. */
-  touched: boolean;
   written: boolean;
-  /** ClusterIds whose source appeared in or left the doc. */
-  flipped: string[];
+  /** ClusterIds whose source left the doc in this round. */
+  gone: string[];
 }
 
 async function applySession(r: Round, w: Work): Promise<Outcome> {
@@ -171,35 +168,39 @@ async function applySession(r: Round, w: Work): Promise<Outcome> {
     meta: null,
   };
   const after = applyWork(base, w);
-  const flipped = [...new Set([...Object.keys(base.logs), ...Object.keys(after.logs)])].filter(
-    (cid) => (base.logs[cid] === undefined) !== (after.logs[cid] === undefined),
-  );
+  const gone = [...w.logs.keys()].filter((cid) => after.logs[cid] === undefined);
   const same = before !== null && canonical(before) === canonical(after);
   if (same || (before === null && read.etag === null && isEmpty(after))) {
     const entry = before === null || read.etag === null ? null : entryOf(before, read.etag);
-    return { key: w.key, entry, touched: w.entry, written: false, flipped };
+    return { key: w.key, entry, written: false, gone };
   }
   await r.guard();
   if (isEmpty(after)) {
     if (read.etag !== null) await deleteDoc(r.store, name, read.etag);
-    return { key: w.key, entry: null, touched: true, written: true, flipped };
+    return { key: w.key, entry: null, written: true, gone };
   }
   const etag = await writeDoc(r.store, name, after, read.etag, docMetadata(after));
-  return { key: w.key, entry: entryOf(after, etag), touched: true, written: true, flipped };
+  return { key: w.key, entry: entryOf(after, etag), written: true, gone };
 }
 
-/** Records which namespaces' docs hold each log source whose presence flipped. */
+/**
+ * Makes the registry say, for every log source of every session of the round, whether that
+ * session's doc holds it. Done whether or not the doc changed in this round, so a round redone
+ * after one that failed between the two writes still records it.
+ */
 async function applyRegistry(r: Round, outcomes: Outcome[]): Promise<void> {
-  const flips = new Map<string, { ref: SessionRef; set: Map<string, boolean> }>();
+  const sources = new Map<string, { ref: SessionRef; set: Map<string, boolean> }>();
+  const note = (o: Outcome, cid: string, present: boolean) => {
+    const ref = { cluster: o.key.cluster, clusterId: cid, session: o.key.session };
+    const f = sources.get(refKey(ref)) ?? { ref, set: new Map<string, boolean>() };
+    f.set.set(o.key.namespace, present);
+    sources.set(refKey(ref), f);
+  };
   for (const o of outcomes) {
-    for (const cid of o.flipped) {
-      const ref = { cluster: o.key.cluster, clusterId: cid, session: o.key.session };
-      const f = flips.get(refKey(ref)) ?? { ref, set: new Map<string, boolean>() };
-      f.set.set(o.key.namespace, o.entry?.clusterIds.includes(cid) ?? false);
-      flips.set(refKey(ref), f);
-    }
+    for (const cid of o.entry?.clusterIds ?? []) note(o, cid, true);
+    for (const cid of o.gone) note(o, cid, false);
   }
-  await eachLimit([...flips.values()], r.concurrency, async ({ ref, set }) => {
+  await eachLimit([...sources.values()], r.concurrency, async ({ ref, set }) => {
     const registry = r.registries.get(refKey(ref)) ?? { ref, ...(await readRegistry(r.store, ref)) };
     const ns = new Set(registry.namespaces);
     for (const [n, present] of set) {
@@ -208,6 +209,7 @@ async function applyRegistry(r: Round, outcomes: Outcome[]): Promise<void> {
     }
     const namespaces = [...ns].sort();
     if (canonical(namespaces) === canonical([...registry.namespaces].sort())) return;
+    await r.guard();
     const name = logSourceBlob(ref);
     if (namespaces.length === 0) {
       if (registry.etag !== null) await deleteDoc(r.store, name, registry.etag);
@@ -242,7 +244,9 @@ export async function applyMarks(
   >();
   const added: Row[] = [];
   const removed: Row[] = [];
-  for (const o of outcomes.filter((x) => x.touched)) {
+  // Every session of the round goes to its pages (written only where its entry differs), so a
+  // round redone after one that failed before reaching the pages brings them up to date.
+  for (const o of outcomes) {
     const id = `${o.key.namespace}/${o.key.cluster}`;
     const c = clusters.get(id) ?? { namespace: o.key.namespace, name: o.key.cluster, changes: new Map() };
     c.changes.set(o.key.session, o.entry);

@@ -76,9 +76,32 @@ export function writeRelist(
 /** What a merge mark carries: facts of one source that the index lacked. */
 export type Contribution = { source: string; logs: LogFacts } | { source: null; meta: MetaFacts };
 
-/** Asks the compactor to merge facts of a source into a session's doc. */
-export function writeMerge(store: BlobStore, key: SessionKey, c: Contribution): Promise<string> {
-  return store.put(markBlob({ kind: 'merge', key, source: c.source }), JSON.stringify(c), 'application/json');
+/** Contributions up to this size travel in the mark's metadata (Azure allows 8 KiB of it), bigger ones in its body. */
+const INLINE_MAX = 4096;
+
+/**
+ * Asks the compactor to merge facts of a source into a session's doc. If such a mark is already
+ * waiting (from an earlier run), asks for an exact re-read of the source instead, which covers both.
+ */
+export async function writeMerge(store: BlobStore, key: SessionKey, c: Contribution): Promise<void> {
+  const name = markBlob({ kind: 'merge', key, source: c.source });
+  const inline = encode(c);
+  const created =
+    inline.length <= INLINE_MAX
+      ? await store.putIfAbsent(name, '', EMPTY_TYPE, { c: inline })
+      : await store.putIfAbsent(name, JSON.stringify(c), 'application/json');
+  if (!created) await writeRelist(store, key, c.source, 0);
+}
+
+/** The contribution a merge mark carries in its metadata, or null when it is in the body. */
+export function decodeContribution(metadata: Record<string, string>): Contribution | null {
+  const text = metadata.c;
+  if (text === undefined) return null;
+  try {
+    return JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Contribution;
+  } catch {
+    return null;
+  }
 }
 
 /** Asks the compactor to re-derive a session's listing entry from its doc. */
@@ -113,6 +136,8 @@ export interface JournalItem {
   etag: string;
   mark: Mark;
   observation: Observation | null;
+  /** A merge mark's contribution, when it travels in the metadata. */
+  contribution: Contribution | null;
 }
 
 /** One page of the journal, oldest kinds first and relists by due time; unknown names are skipped. */
@@ -131,7 +156,13 @@ export async function listJournal(
   for (const b of page.blobs) {
     const mark = parseMarkBlob(b.name);
     if (mark === null) continue;
-    items.push({ name: b.name, etag: quoted(b.etag), mark, observation: decodeObservation(b.metadata) });
+    items.push({
+      name: b.name,
+      etag: quoted(b.etag),
+      mark,
+      observation: decodeObservation(b.metadata),
+      contribution: decodeContribution(b.metadata),
+    });
   }
   return { items, ...(page.cursor !== undefined && { cursor: page.cursor }) };
 }

@@ -126,6 +126,11 @@ class Docs {
   }
 }
 
+/** Moves a side stream past `key` (the last data key a chunk handled). */
+function advance(side: SideState, key: string | undefined): void {
+  if (key !== undefined && (side.after === undefined || key > side.after)) side.after = key;
+}
+
 /** Compares one namespace's share of a log source with the doc; the fix, if any. */
 async function checkLogSource(
   ctx: ChunkContext,
@@ -231,6 +236,8 @@ export async function logChunk(
     if (f !== null) fixes.push(f);
   });
   await apply(ctx, fixes);
+  // The data has passed these keys: entries the compactor adds there now are this chunk's fixes.
+  advance(st.side, [...runs.keys()].pop());
   st.cursor = page.cursor;
   st.carry = carry;
   return page.cursor === undefined;
@@ -307,6 +314,7 @@ export async function metadirChunk(
     },
   );
   await apply(ctx, fixes);
+  advance(st.side, data[data.length - 1]?.key);
   st.cursor = page.cursor;
   return page.cursor === undefined;
 }
