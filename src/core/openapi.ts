@@ -28,6 +28,11 @@ const SESSION_PARAMS = [
 
 const SESSION = '/api/v1/clusters/{namespace}/{cluster}/sessions/{session}';
 
+const PAGE_PARAMS = [
+  query('limit', int('entries per page', { minimum: 1, maximum: 1000, default: 1000 })),
+  query('cursor', str('nextCursor of the previous page (opaque)')),
+];
+
 function get(summary: string, parameters: Obj[], ok: Obj, codes: number[], extra: Obj = {}): Obj {
   return { get: { summary, parameters, responses: { '200': ok, ...errors(...codes) }, ...extra } };
 }
@@ -35,25 +40,28 @@ function get(summary: string, parameters: Obj[], ok: Obj, codes: number[], extra
 function queryPaths(): Obj {
   return {
     '/api/clusters': get(
-      'KubeRay-compatible cluster list: one entry per (cluster, session), newest first',
+      'KubeRay-compatible cluster list: one entry per (cluster, session), newest first; the newest 10,000',
       [],
       jsonBody('clusters', { type: 'array', items: ref('KubeRayCluster') }),
       [503],
     ),
     '/api/v1/clusters': get(
-      'Clusters with their session counts',
-      [],
+      'Clusters with their session counts, by namespace then name, a page at a time',
+      PAGE_PARAMS,
       jsonBody('clusters', {
         type: 'object',
-        properties: { clusters: { type: 'array', items: ref('Cluster') } },
+        properties: {
+          clusters: { type: 'array', items: ref('Cluster') },
+          nextCursor: str('absent on the last page'),
+        },
       }),
-      [503],
+      [400, 503],
     ),
     '/api/v1/clusters/{namespace}/{cluster}/sessions': get(
-      'Sessions of one cluster, newest first',
-      SESSION_PARAMS.slice(0, 2),
+      'Sessions of one cluster, newest first, a page at a time',
+      [...SESSION_PARAMS.slice(0, 2), ...PAGE_PARAMS],
       jsonBody('sessions', ref('SessionList')),
-      [400, 503],
+      [400, 404, 503],
     ),
     [`${SESSION}/files`]: get(
       "One page of the session's files",

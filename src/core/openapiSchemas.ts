@@ -71,6 +71,7 @@ export function components(): Obj {
         namespace: str('namespace'),
         name: str('cluster'),
         sessions: { type: 'array', items: { type: 'object' } },
+        nextCursor: str('absent on the last page'),
       }),
       FileListing: objectOf(
         {
