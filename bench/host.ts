@@ -20,8 +20,10 @@ export async function benchHost(
     HistoryStorage: cs,
     AzureWebJobsStorage: cs,
     AZURE_STORAGE_CONTAINER: container,
-    // No hourly reconcile in the middle of a measurement.
-    INDEX_RECONCILE_SCHEDULE: 'off',
+    // No hourly reconcile in the middle of a measurement: the platform's switch turns the timer off
+    // (the schedule itself must be valid, or every route answers 503 naming it).
+    INDEX_RECONCILE_SCHEDULE: '0 0 * * * *',
+    'AzureWebJobs.reconcileIndex.Disabled': 'true',
     ...opts.env,
   };
   return { ...(await spawnHost({ env, startTimeoutMs: 60_000 })), container };

@@ -10,8 +10,10 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite, type Azurite } from '../src/host/azurite.js';
 import { median, type BenchContext, type Result, type Scenario, type SharedSetup } from './harness.js';
 import { collectorScenarios } from './scenarios/collector.js';
+import { dashboardScenarios } from './scenarios/dashboard.js';
 import { indexScenarios } from './scenarios/index.js';
 import { ingestScenarios } from './scenarios/ingest.js';
+import { logsScenarios } from './scenarios/logs.js';
 import { queryScenarios } from './scenarios/query.js';
 import { storageScenarios } from './scenarios/storage.js';
 
@@ -20,7 +22,9 @@ const scenarios: Scenario[] = [
   ...ingestScenarios,
   ...indexScenarios,
   ...queryScenarios,
+  ...logsScenarios,
   ...collectorScenarios,
+  ...dashboardScenarios,
 ];
 
 function arg(name: string): string | undefined {

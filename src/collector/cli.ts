@@ -35,6 +35,7 @@ async function main(): Promise<number> {
       clusterId: options.clusterId,
       node: options.node,
       rayDir: options.rayDir,
+      concurrency: options.concurrency,
       once: options.once,
     });
     return await new Collector(options, report).run(stop);

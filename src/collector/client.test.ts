@@ -38,7 +38,7 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 describe('IngestClient', () => {
-  it('PUTs gzip bytes at the offset with the key, to the route of API.md', async () => {
+  it('PUTs gzip bytes at the offset with the key, to the route of docs/api.md', async () => {
     let seen: { url?: string; key?: string; body?: string } = {};
     const url = await serve((req, body, res) => {
       seen = {

@@ -1,5 +1,5 @@
 /**
- * The ingest API as the collector sees it (API.md "Ingest"): append a chunk at an offset, or post a
+ * The ingest API as the collector sees it (docs/api.md "Ingest"): append a chunk at an offset, or post a
  * batch of small chunks. Retries what can succeed later; turns everything else into a typed result
  * (one file's problem) or a fatal error (the whole collector's problem: wrong key, wrong endpoint).
  */

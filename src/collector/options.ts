@@ -1,10 +1,12 @@
 /**
  * The collector's options: each a command-line flag and an environment variable (the flag wins).
- * This is the collector's one configuration module; it never reads the app's storage settings,
- * because the collector holds only a function key, never storage credentials.
+ * One table, OPTIONS, declares them; the parser, the environment fallbacks and `--help` all come from
+ * it, and a test checks README.md's collector table against it. The collector never reads the app's
+ * storage settings: it holds only a function key, never storage credentials.
  */
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { clusterIdName, clusterName, namespaceName, nodeName } from '../core/names.js';
 
 export interface CollectorOptions {
@@ -41,75 +43,183 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-interface Spec {
-  flag: string;
-  env: string;
-  help: string;
-  boolean?: boolean;
+/** What a parser sees besides its own value: the environment and the options read before it. */
+interface Context {
+  env: NodeJS.ProcessEnv;
+  earlier: Partial<CollectorOptions>;
 }
 
-const SPECS: Record<string, Spec> = {
-  endpoint: { flag: 'endpoint', env: 'RAY_HISTORY_ENDPOINT', help: 'base URL of the history app (required)' },
-  key: { flag: 'key', env: 'RAY_HISTORY_KEY', help: 'function key (x-functions-key)' },
+export interface OptionSpec<T> {
+  /** The flag without `--`. */
+  flag: string;
+  env: string;
+  /** The default as README.md and `--help` show it. */
+  default: string;
+  /** One line for `--help`. */
+  help: string;
+  /** A flag that takes no value (`--once`); its variable takes true/false. */
+  boolean?: true;
+  /** The value from its text (trimmed; undefined when neither flag nor variable gave one). */
+  parse: (text: string | undefined, ctx: Context) => T;
+}
+
+/** Every option, in the order they are read (a default may depend on an earlier option). */
+export const OPTIONS: { readonly [K in keyof CollectorOptions]: OptionSpec<CollectorOptions[K]> } = {
+  endpoint: {
+    flag: 'endpoint',
+    env: 'RAY_HISTORY_ENDPOINT',
+    default: 'required',
+    help: 'base URL of the history app',
+    parse: (text) => endpointUrl(required('endpoint', text)),
+  },
+  key: {
+    flag: 'key',
+    env: 'RAY_HISTORY_KEY',
+    default: 'none',
+    help: 'function key (x-functions-key)',
+    parse: (text) => text ?? '',
+  },
   namespace: {
     flag: 'namespace',
     env: 'RAY_HISTORY_NAMESPACE',
-    help: 'Kubernetes namespace (default $POD_NAMESPACE)',
+    default: '$POD_NAMESPACE',
+    help: 'Kubernetes namespace',
+    parse: (text, { env }) =>
+      validName('namespace', required('namespace', text ?? env.POD_NAMESPACE), namespaceName),
   },
   cluster: {
     flag: 'cluster',
     env: 'RAY_HISTORY_CLUSTER',
-    help: 'RayCluster name (default $RAY_CLUSTER_NAME)',
+    default: '$RAY_CLUSTER_NAME',
+    help: 'RayCluster name',
+    parse: (text, { env }) =>
+      validName('cluster', required('cluster', text ?? env.RAY_CLUSTER_NAME), clusterName),
   },
   clusterId: {
     flag: 'cluster-id',
     env: 'RAY_HISTORY_CLUSTER_ID',
-    help: 'cluster id (default: the namespace)',
+    default: 'the namespace',
+    help: 'cluster id',
+    parse: (text, { earlier }) => validName('clusterId', text ?? read(earlier, 'namespace'), clusterIdName),
   },
-  node: { flag: 'node', env: 'RAY_HISTORY_NODE', help: 'node name (default $HOSTNAME, the pod name)' },
-  rayDir: { flag: 'ray-dir', env: 'RAY_HISTORY_RAY_DIR', help: 'Ray temp dir (default /tmp/ray)' },
+  node: {
+    flag: 'node',
+    env: 'RAY_HISTORY_NODE',
+    default: '$HOSTNAME (the pod name)',
+    help: 'node name the logs are stored under',
+    parse: (text, { env }) =>
+      validName('node', required('node', text ?? nonEmpty(env.HOSTNAME) ?? hostname()), nodeName),
+  },
+  rayDir: {
+    flag: 'ray-dir',
+    env: 'RAY_HISTORY_RAY_DIR',
+    default: '/tmp/ray',
+    help: "Ray's temp dir",
+    parse: (text) => path.resolve(text ?? '/tmp/ray'),
+  },
   batchBytes: {
     flag: 'batch-bytes',
     env: 'RAY_HISTORY_BATCH_BYTES',
-    help: 'max bytes per request before gzip (default 1048576)',
+    default: '1048576',
+    help: 'largest request body before gzip, 1024 to 67108864',
+    parse: (text) => integer('batchBytes', text ?? '1048576', 1024, 64 * 1024 * 1024),
   },
-  interval: {
+  concurrency: {
+    flag: 'concurrency',
+    env: 'RAY_HISTORY_CONCURRENCY',
+    default: '4',
+    help: 'requests in flight at once, each for different files, 1 to 32',
+    parse: (text) => integer('concurrency', text ?? '4', 1, 32),
+  },
+  intervalMs: {
     flag: 'interval',
     env: 'RAY_HISTORY_INTERVAL',
-    help: 'time between scans: 5s, 500ms (default 5s)',
+    default: '5s',
+    help: 'time between scans: 5s, 500ms, 1m',
+    parse: (text) => parseDuration('--interval', text ?? '5s'),
   },
   checkpointDir: {
     flag: 'checkpoint-dir',
     env: 'RAY_HISTORY_CHECKPOINT_DIR',
-    help: 'checkpoint dir (default <ray-dir>/.history-collector)',
+    default: '<ray-dir>/.history-collector',
+    help: 'where checkpoints live',
+    parse: (text, { earlier }) =>
+      path.resolve(text ?? path.join(read(earlier, 'rayDir'), '.history-collector')),
   },
-  once: { flag: 'once', env: 'RAY_HISTORY_ONCE', help: 'ship everything now and exit', boolean: true },
-  retryTimeout: {
+  once: {
+    flag: 'once',
+    env: 'RAY_HISTORY_ONCE',
+    default: 'off',
+    help: 'ship everything now and exit',
+    boolean: true,
+    parse: (text) => parseBool('--once', text ?? 'false'),
+  },
+  retryTimeoutMs: {
     flag: 'retry-timeout',
     env: 'RAY_HISTORY_RETRY_TIMEOUT',
-    help: 'with --once, give up after failing this long (default 60s)',
+    default: '60s (with --once)',
+    help: 'with --once, give up when a request keeps failing this long',
+    parse: (text) => parseDuration('--retry-timeout', text ?? '60s'),
   },
-  logFormat: { flag: 'log-format', env: 'RAY_HISTORY_LOG_FORMAT', help: 'auto | text | json (default auto)' },
+  logFormat: {
+    flag: 'log-format',
+    env: 'RAY_HISTORY_LOG_FORMAT',
+    default: 'auto',
+    help: 'auto | text | json',
+    parse: (text) => {
+      const format = text ?? 'auto';
+      if (format === 'auto' || format === 'text' || format === 'json') return format;
+      throw new UsageError(`--log-format: must be auto, text or json (got ${format})`);
+    },
+  },
 };
 
-/** The `--help` text. */
-export function helpText(): string {
-  const rows = Object.values(SPECS).map((s) => {
-    const left = `  --${s.flag}${s.boolean === true ? '' : ' <value>'}`;
-    return `${left.padEnd(30)}${s.env.padEnd(28)}${s.help}`;
-  });
-  return [
-    'Usage: ray-history-collector [options]',
-    '',
-    'Tails a Ray temp dir (session_latest, session_*, prev-logs) and ships every log file to the',
-    'Ray history app through its ingest API, exactly once, resuming from durable checkpoints.',
-    '',
-    `${'  option'.padEnd(30)}${'environment'.padEnd(28)}meaning`,
-    ...rows,
-    '  --help                      show this text',
-    '',
-    'Exit codes: 0 everything shipped; 1 something could not be shipped; 2 bad options or not a Ray temp dir.',
-  ].join('\n');
+/** The options in table order. */
+export function optionList(): Array<OptionSpec<unknown> & { name: keyof CollectorOptions }> {
+  return (Object.keys(OPTIONS) as Array<keyof CollectorOptions>).map((name) => ({
+    name,
+    ...(OPTIONS[name] as OptionSpec<unknown>),
+  }));
+}
+
+function flagOf(name: keyof CollectorOptions): string {
+  return `--${OPTIONS[name].flag}`;
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function required(name: keyof CollectorOptions, v: string | undefined): string {
+  if (v === undefined || v === '')
+    throw new UsageError(`${flagOf(name)} (or ${OPTIONS[name].env}) is required`);
+  return v;
+}
+
+/** An option read before this one (the table's order guarantees it). */
+function read<K extends keyof CollectorOptions>(
+  earlier: Partial<CollectorOptions>,
+  name: K,
+): CollectorOptions[K] {
+  const v = earlier[name];
+  if (v === undefined) throw new Error(`option ${name} is read after the options that depend on it`);
+  return v;
+}
+
+function validName(name: keyof CollectorOptions, value: string, check: (v: string) => unknown): string {
+  try {
+    check(value);
+  } catch (err) {
+    throw new UsageError(`${flagOf(name)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return value;
+}
+
+function integer(name: keyof CollectorOptions, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new UsageError(`${flagOf(name)}: must be an integer from ${min} to ${max} (got ${text})`);
+  return n;
 }
 
 /** Parses `5s`, `500ms`, `2m` or a plain number of seconds. */
@@ -127,38 +237,6 @@ function parseBool(name: string, value: string): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off|)$/i.test(value)) return false;
   throw new UsageError(`${name}: ${JSON.stringify(value)} is not a boolean (true/false)`);
-}
-
-/** Splits argv into flag values; `--flag value`, `--flag=value`, and bare booleans. */
-function parseArgv(argv: string[]): Map<string, string> | 'help' {
-  const byFlag = new Map(Object.entries(SPECS).map(([k, s]) => [s.flag, { key: k, spec: s }]));
-  const out = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') return 'help';
-    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    const found = m === null ? undefined : byFlag.get(m[1] ?? '');
-    if (m === null || found === undefined)
-      throw new UsageError(`unknown option ${JSON.stringify(arg)} (see --help)`);
-    let value = m[2];
-    if (value === undefined) {
-      if (found.spec.boolean === true) value = 'true';
-      else {
-        value = argv[++i];
-        if (value === undefined) throw new UsageError(`--${found.spec.flag} needs a value`);
-      }
-    }
-    out.set(found.key, value);
-  }
-  return out;
-}
-
-function validName(name: string, check: () => unknown): void {
-  try {
-    check();
-  } catch (err) {
-    throw new UsageError(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-  }
 }
 
 function endpointUrl(value: string): string {
@@ -179,58 +257,64 @@ function endpointUrl(value: string): string {
   return base.endsWith('/api') ? base : `${base}/api`;
 }
 
+/** The flags given on the command line, by option name; 'help' when `--help` was asked for. */
+function readFlags(argv: string[]): Map<keyof CollectorOptions, string> | 'help' {
+  const list = optionList();
+  const { tokens } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(
+        list.map((o) => [o.flag, { type: o.boolean === true ? ('boolean' as const) : ('string' as const) }]),
+      ),
+      help: { type: 'boolean', short: 'h' },
+    },
+    // Our own messages below, naming the option as the user wrote it.
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const byFlag = new Map(list.map((o) => [o.flag, o]));
+  const out = new Map<keyof CollectorOptions, string>();
+  for (const t of tokens) {
+    if (t.kind === 'option-terminator') continue;
+    if (t.kind === 'positional')
+      throw new UsageError(`unexpected argument ${JSON.stringify(t.value)} (see --help)`);
+    if (t.name === 'help') return 'help';
+    const spec = byFlag.get(t.name);
+    if (spec === undefined) throw new UsageError(`unknown option ${JSON.stringify(t.rawName)} (see --help)`);
+    if (spec.boolean === true) out.set(spec.name, t.value ?? 'true');
+    else if (t.value === undefined) throw new UsageError(`--${spec.flag} needs a value`);
+    else out.set(spec.name, t.value);
+  }
+  return out;
+}
+
 /** Reads the options from argv and the environment; 'help' when `--help` was asked for. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CollectorOptions | 'help' {
-  const flags = parseArgv(argv);
+  const flags = readFlags(argv);
   if (flags === 'help') return 'help';
-  const get = (key: string): string | undefined => {
-    const spec = SPECS[key];
-    const v = flags.get(key) ?? (spec === undefined ? undefined : env[spec.env]);
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  };
-  const required = (key: string, fallback?: string): string => {
-    const v = get(key) ?? fallback;
-    const spec = SPECS[key];
-    if (v === undefined || v === '') throw new UsageError(`--${spec?.flag} (or ${spec?.env}) is required`);
-    return v;
-  };
-  const endpoint = endpointUrl(required('endpoint'));
-  const namespace = required('namespace', env.POD_NAMESPACE);
-  const cluster = required('cluster', env.RAY_CLUSTER_NAME);
-  const clusterId = get('clusterId') ?? namespace;
-  const node = required('node', env.HOSTNAME ?? hostname());
-  validName('--namespace', () => namespaceName(namespace));
-  validName('--cluster', () => clusterName(cluster));
-  validName('--cluster-id', () => clusterIdName(clusterId));
-  validName('--node', () => nodeName(node));
-  const rayDir = path.resolve(get('rayDir') ?? '/tmp/ray');
-  const batchText = get('batchBytes') ?? '1048576';
-  const batchBytes = Number(batchText);
-  if (!/^\d+$/.test(batchText) || batchBytes < 1024 || batchBytes > 64 * 1024 * 1024) {
-    throw new UsageError(`--batch-bytes: must be an integer from 1024 to 67108864 (got ${batchText})`);
-  }
-  const concurrencyText = get('concurrency') ?? '4';
-  if (!/^\d+$/.test(concurrencyText) || Number(concurrencyText) < 1 || Number(concurrencyText) > 32) {
-    throw new UsageError(`--concurrency: must be an integer from 1 to 32 (got ${concurrencyText})`);
-  }
-  const logFormat = get('logFormat') ?? 'auto';
-  if (logFormat !== 'auto' && logFormat !== 'text' && logFormat !== 'json') {
-    throw new UsageError(`--log-format: must be auto, text or json (got ${logFormat})`);
-  }
-  return {
-    endpoint,
-    key: get('key') ?? '',
-    namespace,
-    cluster,
-    clusterId,
-    node,
-    rayDir,
-    batchBytes,
-    concurrency: Number(concurrencyText),
-    intervalMs: parseDuration('--interval', get('interval') ?? '5s'),
-    checkpointDir: path.resolve(get('checkpointDir') ?? path.join(rayDir, '.history-collector')),
-    once: parseBool('--once', get('once') ?? 'false'),
-    retryTimeoutMs: parseDuration('--retry-timeout', get('retryTimeout') ?? '60s'),
-    logFormat,
-  };
+  const earlier: Partial<Record<keyof CollectorOptions, unknown>> = {};
+  const ctx = { env, earlier: earlier as Partial<CollectorOptions> };
+  for (const o of optionList()) earlier[o.name] = o.parse(nonEmpty(flags.get(o.name) ?? env[o.env]), ctx);
+  return earlier as CollectorOptions;
+}
+
+/** The `--help` text. */
+export function helpText(): string {
+  const rows = optionList().map((o) => {
+    const left = `  --${o.flag}${o.boolean === true ? '' : ' <value>'}`;
+    return `${left.padEnd(30)}${o.env.padEnd(28)}${o.help} (default: ${o.default})`;
+  });
+  return [
+    'Usage: ray-history-collector [options]',
+    '',
+    'Tails a Ray temp dir (session_latest, session_*, prev-logs) and ships every log file to the',
+    'Ray history app through its ingest API, exactly once, resuming from durable checkpoints.',
+    '',
+    `${'  option'.padEnd(30)}${'environment'.padEnd(28)}meaning`,
+    ...rows,
+    '  -h, --help                  show this text',
+    '',
+    'Exit codes: 0 everything shipped; 1 something could not be shipped; 2 bad options or not a Ray temp dir.',
+  ].join('\n');
 }

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { HttpError } from './errors.js';
 import {
   clusterHeadBlob,
+  dashboardDocBlob,
+  dashboardLockBlob,
+  dashboardManifestBlob,
+  dashboardPrefix,
   eventStamp,
   jobEventsBlob,
   logBlob,
@@ -26,7 +30,7 @@ const ref = {
 const stamp = eventStamp(new Date(Date.UTC(2026, 0, 27, 10, 52, 59, 123)), '7f3a9c1e');
 
 describe('building blob names', () => {
-  it('follows API.md for every kind', () => {
+  it('follows docs/api.md for every kind', () => {
     expect(sessionPrefix(ref)).toBe('log/raycluster-kuberay_default/session_2026-01-27_10-52-59_373533_1/');
     expect(logBlob(ref, 'head-1', 'events/event_GCS.log')).toBe(
       'log/raycluster-kuberay_default/session_2026-01-27_10-52-59_373533_1/logs/head-1/events/event_GCS.log',
@@ -76,6 +80,41 @@ describe('building blob names', () => {
     expect(() => logBlob(ref, 'n', '../x')).toThrow(/file/);
     expect(() => metadataBlob('Default', 'c', ref.session)).toThrow(/namespace/);
     expect(() => jobEventsBlob(ref, 'AgAAAA==', 'n', stamp)).toThrow(/jobId/);
+  });
+});
+
+describe('dashboard blob names', () => {
+  const base = 'index/v1/dashboard/raycluster-kuberay_default/session_2026-01-27_10-52-59_373533_1/';
+
+  it("keeps a session's dashboard state under index/, beside nothing a trigger watches", () => {
+    expect(dashboardPrefix(ref)).toBe(base);
+    expect(dashboardManifestBlob(ref)).toBe(`${base}manifest.json`);
+    expect(dashboardLockBlob(ref)).toBe(`${base}lock`);
+    expect(parseBlobName(dashboardManifestBlob(ref)).kind).toBe('index');
+  });
+
+  it('names sharded documents by kind, key prefix and version, and the others by kind and version', () => {
+    expect(dashboardDocBlob(ref, 'tasks', 'g00000012-a1b2c3', '3f')).toBe(
+      `${base}tasks/3f.g00000012-a1b2c3.ndjson`,
+    );
+    expect(dashboardDocBlob(ref, 'actors', 'g00000001-zz99zz')).toBe(
+      `${base}actors/_.g00000001-zz99zz.ndjson`,
+    );
+    expect(dashboardDocBlob(ref, 'jobs', 'g00000002-abcdef')).toBe(`${base}jobs.g00000002-abcdef.json`);
+    expect(dashboardDocBlob(ref, 'summary', 'g00000002-abcdef')).toBe(`${base}summary.g00000002-abcdef.json`);
+  });
+
+  it.each([
+    ['a bad version', () => dashboardDocBlob(ref, 'tasks', 'v1', '')],
+    ['a non-hex shard', () => dashboardDocBlob(ref, 'tasks', 'g00000001-abcdef', '../x')],
+    ['a shard of an unsharded kind', () => dashboardDocBlob(ref, 'jobs', 'g00000001-abcdef', 'ab')],
+    ['an unknown kind', () => dashboardDocBlob(ref, 'other' as 'jobs', 'g00000001-abcdef')],
+  ])('rejects %s', (_what, build) => {
+    expect(build).toThrow(RangeError);
+  });
+
+  it('validates the session it is built from', () => {
+    expect(() => dashboardPrefix({ ...ref, session: 'nope' })).toThrow(/session/);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The storage layout of API.md, in one place: every blob name is built and parsed here, and every
+ * The storage layout of docs/api.md, in one place: every blob name is built and parsed here, and every
  * name that goes into one is validated on the way in. Nothing else concatenates blob paths.
  */
 import { invalidParameter } from './errors.js';
@@ -52,6 +52,16 @@ export function sessionPrefix(ref: SessionRef): string {
 /** `log/<cluster>_<clusterId>/`: every session of one cluster id. */
 export function clusterLogPrefix(cluster: string, clusterId: string): string {
   return `log/${clusterName(cluster)}_${clusterIdName(clusterId)}/`;
+}
+
+/** `…/<session>/logs/`: every node's log files. */
+export function sessionLogsPrefix(ref: SessionRef): string {
+  return `${sessionPrefix(ref)}logs/`;
+}
+
+/** `…/<session>/logs/<node>/`: one node's log files. */
+export function nodeLogsPrefix(ref: SessionRef, node: string): string {
+  return `${sessionLogsPrefix(ref)}${nodeName(node)}/`;
 }
 
 /** The blob holding segment `segment` (0 = the first) of a node's log file. */
@@ -293,6 +303,48 @@ export function eventsSeenBlob(ref: SessionRef, segment = 0): string {
   if (!Number.isInteger(segment) || segment < 0 || segment > 999_999)
     throw new RangeError(`bad segment ${segment}`);
   return segment === 0 ? base : `${base}${SEGMENT_MARK}${String(segment).padStart(6, '0')}`;
+}
+
+/** The dashboard's materialised state of one session: `index/v1/dashboard/<cluster>_<clusterId>/<session>/`. */
+export function dashboardPrefix(ref: SessionRef): string {
+  return `${INDEX_PREFIX}v1/dashboard/${sessionPrefix(ref).slice('log/'.length)}`;
+}
+
+/** The session's dashboard manifest (the one mutable document, swapped by ETag). */
+export function dashboardManifestBlob(ref: SessionRef): string {
+  return `${dashboardPrefix(ref)}manifest.json`;
+}
+
+/** The lock blob whose lease makes one compaction of the session run at a time. */
+export function dashboardLockBlob(ref: SessionRef): string {
+  return `${dashboardPrefix(ref)}lock`;
+}
+
+/** The kinds of immutable dashboard documents. */
+export type DashboardDocKind = 'tasks' | 'profiles' | 'actors' | 'jobs' | 'nodes' | 'summary';
+const DOC_KINDS = new Set<string>(['tasks', 'profiles', 'actors', 'jobs', 'nodes', 'summary']);
+const SHARDED = new Set<string>(['tasks', 'profiles', 'actors']);
+const DOC_VERSION = /^g\d{8}-[a-z0-9]{6,16}$/;
+
+/**
+ * One immutable dashboard document: `…/<kind>/<shard>.<version>.ndjson` for the sharded kinds
+ * (`shard`: the hex prefix of the keys it holds, `_` for all), `…/<kind>.<version>.json` otherwise.
+ * `version` is `g<generation, 8 digits>-<random>`, so no write ever replaces another.
+ */
+export function dashboardDocBlob(
+  ref: SessionRef,
+  kind: DashboardDocKind,
+  version: string,
+  shard = '',
+): string {
+  if (!DOC_KINDS.has(kind)) throw new RangeError(`bad dashboard document kind ${kind}`);
+  if (!DOC_VERSION.test(version)) throw new RangeError(`bad dashboard document version ${version}`);
+  if (!SHARDED.has(kind)) {
+    if (shard !== '') throw new RangeError(`${kind} is not sharded`);
+    return `${dashboardPrefix(ref)}${kind}.${version}.json`;
+  }
+  if (!/^[0-9a-f]{0,64}$/.test(shard)) throw new RangeError(`bad dashboard shard ${JSON.stringify(shard)}`);
+  return `${dashboardPrefix(ref)}${kind}/${shard === '' ? '_' : shard}.${version}.ndjson`;
 }
 
 function valid(check: () => unknown): boolean {

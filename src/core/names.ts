@@ -1,5 +1,5 @@
 /**
- * Validation of every name that goes into a blob name (API.md "Names and validation"). Each
+ * Validation of every name that goes into a blob name (docs/api.md "Names and validation"). Each
  * validator returns the name unchanged or throws `400 invalid_parameter` naming the field.
  */
 import { invalidParameter } from './errors.js';

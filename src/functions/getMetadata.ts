@@ -1,16 +1,13 @@
-import { app } from '@azure/functions';
+import { getMetadataRoute } from '../api/query.js';
+import { registerHttp } from '../app/register.js';
 import { etagMatches } from '../core/query/fileRead.js';
 import { locateSession } from '../core/query/locate.js';
 import { readMetadata } from '../core/query/metadata.js';
-import { sessionQuery } from '../http/queryParams.js';
-import { http } from '../http/respond.js';
-import { dataStore } from '../storage/clients.js';
-import { queryAuthLevel } from '../storage/config.js';
+import { httpFunction } from '../http/route.js';
 
 /** `GET …/sessions/{session}/metadata`: the session's metadata.json as stored. */
-export const getMetadataHandler = http(async (req) => {
-  const store = dataStore();
-  const meta = await readMetadata(store, await locateSession(store, sessionQuery(req)));
+export const getMetadata = httpFunction(getMetadataRoute, ({ store }) => async ({ params, query, req }) => {
+  const meta = await readMetadata(store, await locateSession(store, { ...params, ...query }));
   const headers = {
     'Content-Type': 'application/json; charset=utf-8',
     'X-Content-Type-Options': 'nosniff',
@@ -20,9 +17,4 @@ export const getMetadataHandler = http(async (req) => {
   return notModified ? { status: 304, headers } : { status: 200, headers, body: meta.text };
 });
 
-app.http('getMetadata', {
-  methods: ['GET'],
-  route: 'v1/clusters/{namespace}/{cluster}/sessions/{session}/metadata',
-  authLevel: queryAuthLevel(),
-  handler: getMetadataHandler,
-});
+registerHttp(getMetadata);

@@ -1,14 +1,15 @@
-import { app } from '@azure/functions';
+import { healthRoute } from '../api/system.js';
+import { registerHttp } from '../app/register.js';
 import { checkHealth } from '../core/health.js';
-import { http, json } from '../http/respond.js';
-import { dataStore } from '../storage/clients.js';
+import { json } from '../http/respond.js';
+import { httpFunction } from '../http/route.js';
 
 /** `GET /api/v1/health`: 200 when storage answers, 503 with the reason when it does not. */
-export const healthHandler = http(async () => {
-  const health = await checkHealth(dataStore());
-  return health.status === 'ok'
-    ? json(200, health)
-    : json(503, { error: 'storage_unavailable', message: health.reason }, { 'Retry-After': '5' });
+export const health = httpFunction(healthRoute, ({ store }) => async () => {
+  const h = await checkHealth(store);
+  return h.status === 'ok'
+    ? json(200, h)
+    : json(503, { error: 'storage_unavailable', message: h.reason }, { 'Retry-After': '5' });
 });
 
-app.http('health', { methods: ['GET'], route: 'v1/health', authLevel: 'anonymous', handler: healthHandler });
+registerHttp(health);

@@ -1,20 +1,18 @@
-import { app, type InvocationContext } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
+import { registerBlobTrigger } from '../app/register.js';
+import type { Deps } from '../app/deps.js';
+import { onEventFile } from '../core/dashboard/index.js';
 import { indexerFor } from '../core/index/indexer.js';
 import { blobNameFrom, onBlobNotification } from '../core/index/trigger.js';
-import { dataStore } from '../storage/clients.js';
-import { indexerTriggerSource } from '../storage/config.js';
-import { TRIGGER_CONNECTION } from '../storage/connection.js';
 
 /** Indexes one of the blobs under `log/` (a deferred binding: the host passes a reference, not the bytes; properties are re-read). */
-export async function indexLogBlobHandler(_blob: unknown, context: InvocationContext): Promise<void> {
-  await onBlobNotification(indexerFor(dataStore()), blobNameFrom(context.triggerMetadata, 'log'), context);
-}
+export const indexLogBlob = ({ store }: Pick<Deps, 'store'>) => {
+  const indexer = indexerFor(store);
+  return async (_blob: unknown, context: InvocationContext): Promise<void> => {
+    const name = blobNameFrom(context.triggerMetadata, 'log');
+    await onBlobNotification(indexer, name, context);
+    await onEventFile(store, name ?? '', { waitMs: 20_000 });
+  };
+};
 
-app.storageBlob('indexLogBlob', {
-  path: '%AZURE_STORAGE_CONTAINER%/log/{name}',
-  connection: TRIGGER_CONNECTION,
-  source: indexerTriggerSource(),
-  // A reference instead of the bytes: the host must not download a growing log on every change.
-  sdkBinding: true,
-  handler: indexLogBlobHandler,
-});
+registerBlobTrigger('indexLogBlob', 'log', indexLogBlob);

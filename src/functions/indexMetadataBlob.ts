@@ -1,24 +1,16 @@
-import { app, type InvocationContext } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
+import { registerBlobTrigger } from '../app/register.js';
+import type { Deps } from '../app/deps.js';
 import { indexerFor } from '../core/index/indexer.js';
 import { blobNameFrom, onBlobNotification } from '../core/index/trigger.js';
-import { dataStore } from '../storage/clients.js';
-import { indexerTriggerSource } from '../storage/config.js';
-import { TRIGGER_CONNECTION } from '../storage/connection.js';
 
-/** Indexes one of the `metadata.json` blobs under `metadir/` (a deferred binding: the host passes a reference, not the bytes; properties are re-read). */
-export async function indexMetadataBlobHandler(_blob: unknown, context: InvocationContext): Promise<void> {
-  await onBlobNotification(
-    indexerFor(dataStore()),
-    blobNameFrom(context.triggerMetadata, 'metadir'),
-    context,
-  );
-}
+/** Indexes one of the `metadata.json` blobs under `metadir/` (a deferred binding: a reference, not the bytes; properties are re-read). */
+export const indexMetadataBlob = ({ store }: Pick<Deps, 'store'>) => {
+  // The same indexer as indexLogBlob's (one per store), so the debounced compaction is shared.
+  const indexer = indexerFor(store);
+  return async (_blob: unknown, context: InvocationContext): Promise<void> => {
+    await onBlobNotification(indexer, blobNameFrom(context.triggerMetadata, 'metadir'), context);
+  };
+};
 
-app.storageBlob('indexMetadataBlob', {
-  path: '%AZURE_STORAGE_CONTAINER%/metadir/{name}',
-  connection: TRIGGER_CONNECTION,
-  source: indexerTriggerSource(),
-  // A reference instead of the bytes: the host must not download a growing log on every change.
-  sdkBinding: true,
-  handler: indexMetadataBlobHandler,
-});
+registerBlobTrigger('indexMetadataBlob', 'metadir', indexMetadataBlob);

@@ -1,15 +1,15 @@
-import { app } from '@azure/functions';
+import { listClustersRoute } from '../api/query.js';
+import { registerHttp } from '../app/register.js';
 import { kubeRayClusters } from '../core/index/read.js';
-import { http, json } from '../http/respond.js';
-import { dataStore } from '../storage/clients.js';
-import { queryAuthLevel } from '../storage/config.js';
+import { json } from '../http/respond.js';
+import { httpFunction } from '../http/route.js';
 
 /** `GET /api/clusters`: KubeRay's ClusterInfo array, one per (cluster, session), newest first (the newest 10,000). */
-export const listClustersHandler = http(async () => json(200, await kubeRayClusters(dataStore())));
+export const listClusters = httpFunction(
+  listClustersRoute,
+  ({ store }) =>
+    async () =>
+      json(200, await kubeRayClusters(store)),
+);
 
-app.http('listClusters', {
-  methods: ['GET'],
-  route: 'clusters',
-  authLevel: queryAuthLevel(),
-  handler: listClustersHandler,
-});
+registerHttp(listClusters);

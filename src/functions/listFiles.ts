@@ -1,38 +1,15 @@
-import { app } from '@azure/functions';
-import { intParam, queryParam } from '../http/params.js';
-import { sessionQuery } from '../http/queryParams.js';
-import { invalidParameter } from '../core/errors.js';
-import { listFiles, listingPrefix } from '../core/query/listFiles.js';
+import { listFilesRoute } from '../api/query.js';
+import { registerHttp } from '../app/register.js';
+import { listFiles as list } from '../core/query/listFiles.js';
 import { locateSession } from '../core/query/locate.js';
-import { http, json } from '../http/respond.js';
-import { dataStore } from '../storage/clients.js';
-import { queryAuthLevel } from '../storage/config.js';
-
-function delimiter(value: string, field: string): string {
-  if (value !== '/') throw invalidParameter(field, `${field} must be "/" (or absent)`);
-  return value;
-}
+import { json } from '../http/respond.js';
+import { httpFunction } from '../http/route.js';
 
 /** `GET …/sessions/{session}/files?prefix=&delimiter=/&limit=&cursor=`: one page of the session's files. */
-export const listFilesHandler = http(async (req) => {
-  const session = sessionQuery(req);
-  const prefix = queryParam(req, 'prefix', listingPrefix) ?? '';
-  const delim = queryParam(req, 'delimiter', delimiter);
-  const limit = intParam(req, 'limit', 1, 1000, 1000) ?? 1000;
-  const cursor = queryParam(req, 'cursor');
-  const store = dataStore();
-  const listing = await listFiles(store, await locateSession(store, session), {
-    prefix,
-    limit,
-    ...(delim !== undefined && { delimiter: '/' as const }),
-    ...(cursor !== undefined && { cursor }),
-  });
-  return json(200, listing);
+export const listFiles = httpFunction(listFilesRoute, ({ store }) => async ({ params, query }) => {
+  const { prefix = '', clusterId, ...page } = query;
+  const session = await locateSession(store, { ...params, clusterId });
+  return json(200, await list(store, session, { ...page, prefix }));
 });
 
-app.http('listFiles', {
-  methods: ['GET'],
-  route: 'v1/clusters/{namespace}/{cluster}/sessions/{session}/files',
-  authLevel: queryAuthLevel(),
-  handler: listFilesHandler,
-});
+registerHttp(listFiles);

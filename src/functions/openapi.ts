@@ -1,14 +1,18 @@
-import { app } from '@azure/functions';
-import { openApiDocument } from '../core/openapi.js';
-import { http, json } from '../http/respond.js';
-import { queryAuthLevel } from '../storage/config.js';
+import { ROUTES } from '../api/routes.js';
+import { openapiRoute } from '../api/system.js';
+import { registerHttp } from '../app/register.js';
+import { openApiDocument } from '../http/openapi.js';
+import { httpFunction } from '../http/route.js';
 
-/** `GET /api/v1/openapi.json`: the OpenAPI 3 document of every route. */
-export const openapiHandler = http(async () => Promise.resolve(json(200, openApiDocument(queryAuthLevel()))));
-
-app.http('openapi', {
-  methods: ['GET'],
-  route: 'v1/openapi.json',
-  authLevel: 'anonymous',
-  handler: openapiHandler,
+/** `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of every route, generated from their schemas. */
+export const openapi = httpFunction(openapiRoute, ({ settings }) => {
+  const doc = JSON.stringify(openApiDocument(ROUTES, settings.queryAuthLevel));
+  return () =>
+    Promise.resolve({
+      status: 200,
+      body: doc,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+    });
 });
+
+registerHttp(openapi);

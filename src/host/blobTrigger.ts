@@ -150,8 +150,9 @@ export class BlobTriggerListener {
     return this.opts.idleScanMs ?? Math.min(10 * this.opts.pollMs, 10_000);
   }
 
+  /** Watches this process's writes, scans for blobs (not for Event Grid), and takes webhook events and manual runs. */
   start(): void {
-    this.opts.slots.subscribe(() => this.#pump());
+    this.acceptManualRuns();
     this.#unsubscribe = onStorageWrite(({ url, op }) => {
       if (this.opts.eventGrid && !BLOB_CREATED.has(op)) return;
       const blob = blobNameFromUrl(this.data.url, url);
@@ -188,6 +189,11 @@ export class BlobTriggerListener {
       this.#timer = setTimeout(() => void loop(), busy ? this.opts.pollMs : this.#idleMs);
     };
     void loop();
+  }
+
+  /** Takes manual runs only (`runNow`): what a disabled function still allows. */
+  acceptManualRuns(): void {
+    this.opts.slots.subscribe(() => this.#pump());
   }
 
   async stop(): Promise<void> {

@@ -51,6 +51,33 @@ describe('route table', () => {
 
   it('treats no methods as every method', () => {
     const table = buildRouteTable([httpFn('any', 'x', [])], 'api');
-    expect(findRoute(table, 'PATCH', ['api', 'x'])).toBeDefined();
+    expect(findRoute(table, 'PATCH', ['api', 'x'])?.route.fn.metadata.name).toBe('any');
+    expect(findRoute(table, 'DELETE', ['api', 'x'])?.route.fn.metadata.name).toBe('any');
+  });
+
+  it('answers the site root with a root-only route, which never shadows another route', () => {
+    const table = buildRouteTable(
+      [httpFn('root', '{ignored:maxlength(0)?}'), httpFn('site', 'ui/{*path}'), httpFn('up', 'clusters')],
+      '',
+    );
+    expect(table.warnings).toEqual([]);
+    expect(findRoute(table, 'GET', [''])?.route.fn.metadata.name).toBe('root');
+    expect(findRoute(table, 'GET', ['clusters'])?.route.fn.metadata.name).toBe('up');
+    expect(findRoute(table, 'GET', ['ui'])?.route.fn.metadata.name).toBe('site');
+    expect(findRoute(table, 'GET', ['ui', 'a', 'b'])?.params).toEqual({ path: 'a/b' });
+    expect(findRoute(table, 'GET', ['nodes'])).toBeUndefined();
+  });
+
+  it('answers the site root with a catch-all route at the root', () => {
+    const table = buildRouteTable([httpFn('all', '{*rest}')], '');
+    expect(findRoute(table, 'GET', [''])?.params).toEqual({});
+  });
+
+  it('answers a disabled function 404 without falling through to a later route that also matches', () => {
+    const fns = [httpFn('alpha', 'items/{id}'), httpFn('beta', 'items/{*rest}'), httpFn('gamma', 'other')];
+    const table = buildRouteTable(fns, 'api', (name) => name === 'alpha');
+    expect(findRoute(table, 'GET', ['api', 'items', '7'])).toBeUndefined();
+    expect(findRoute(table, 'GET', ['api', 'items', '7', '8'])?.route.fn.metadata.name).toBe('beta');
+    expect(findRoute(table, 'GET', ['api', 'other'])?.route.fn.metadata.name).toBe('gamma');
   });
 });

@@ -3,11 +3,17 @@
  * (`{second} {minute} {hour} {day} {month} {day-of-week}`) or a TimeSpan (`hh:mm:ss`, a fixed
  * interval). Times are UTC (the host's default without WEBSITE_TIME_ZONE).
  *
- * Fields take `*`, numbers, ranges `a-b`, steps `*` + `/n` or `a-b/n` or `a/n`, and lists `a,b`;
- * months and days of the week also take names (`Jan`, `Mon`); day of week 0 and 7 are Sunday.
- * As in NCrontab (which the host uses), a time matches when every field matches, day of month and
- * day of week included.
+ * croner finds the occurrences. It reads a wider language than NCrontab (the library the host's timer
+ * extension parses with, `IncludingSeconds = true`), so each field is first checked against NCrontab's:
+ * `*`, numbers, ranges `a-b`, steps `*` + `/n` or `a-b/n` or `a/n` (a to the end), lists `a,b`;
+ * months and days of the week also by name or any prefix of one (`Jan`, `January`, `Augu`); days of
+ * the week 0–6 (Sunday 0; NCrontab has no 7). `L`, `W`, `#`, `?` and `@hourly` are refused: Azure
+ * would refuse them. A time matches when every field matches, day of month and day of week together
+ * (NCrontab's rule; classic cron takes either). Stricter than NCrontab, on purpose: a range that runs
+ * backwards (NCrontab swaps it), a step of 0 (NCrontab takes 1) and a date that never comes
+ * (30 February) are refused here, since each is surely a mistake.
  */
+import { Cron } from 'croner';
 
 export interface Schedule {
   /** The first occurrence strictly after `after`. */
@@ -16,16 +22,28 @@ export interface Schedule {
   readonly text: string;
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 interface FieldSpec {
   name: string;
   min: number;
   max: number;
+  /** Names of min, min + 1, …; a value may be any prefix of one (the first that fits wins). */
   names?: string[];
-  /** What a name's index maps to (months are 1-based). */
-  nameBase?: number;
 }
 
 const FIELDS: FieldSpec[] = [
@@ -33,48 +51,48 @@ const FIELDS: FieldSpec[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: MONTHS, nameBase: 1 },
-  { name: 'day of week', min: 0, max: 7, names: DAYS, nameBase: 0 },
+  { name: 'month', min: 1, max: 12, names: MONTHS },
+  { name: 'day of week', min: 0, max: 6, names: DAYS },
 ];
 
 export class ScheduleError extends Error {}
 
 function value(text: string, spec: FieldSpec): number {
-  const named = spec.names?.indexOf(text.toLowerCase()) ?? -1;
-  if (named >= 0) return named + (spec.nameBase ?? 0);
-  if (!/^\d+$/.test(text)) throw new ScheduleError(`${spec.name}: "${text}" is not a number`);
-  const n = Number(text);
-  if (n < spec.min || n > spec.max)
-    throw new ScheduleError(`${spec.name}: ${n} is outside ${spec.min}-${spec.max}`);
-  return n;
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    if (n < spec.min || n > spec.max)
+      throw new ScheduleError(`${spec.name}: ${n} is outside ${spec.min}-${spec.max}`);
+    return n;
+  }
+  const lower = text.toLowerCase();
+  const named = text === '' ? -1 : (spec.names?.findIndex((n) => n.toLowerCase().startsWith(lower)) ?? -1);
+  if (named < 0) {
+    const kind = spec.names === undefined ? '' : ` or a ${spec.name === 'month' ? 'month' : 'day'} name`;
+    throw new ScheduleError(`${spec.name}: "${text}" is not a number${kind}`);
+  }
+  return named + spec.min;
 }
 
-/** The set of values one field allows. */
-function field(text: string, spec: FieldSpec): Set<number> {
-  const out = new Set<number>();
-  for (const part of text.split(',')) {
-    const [range = '', stepText] = part.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (stepText !== undefined && (!/^\d+$/.test(stepText) || step < 1))
-      throw new ScheduleError(`${spec.name}: step "${stepText}" is not a positive number`);
-    let from: number;
-    let to: number;
-    if (range === '*') {
-      from = spec.min;
-      to = spec.max;
-    } else if (range.includes('-')) {
-      const [a = '', b = ''] = range.split('-');
-      from = value(a, spec);
-      to = value(b, spec);
+/** One field checked against NCrontab's rules, with names replaced by numbers (croner's form). */
+function field(text: string, spec: FieldSpec): string {
+  return text
+    .split(',')
+    .map((part) => {
+      const [range = '', step, ...rest] = part.split('/');
+      if (rest.length > 0) throw new ScheduleError(`${spec.name}: "${part}" has more than one step`);
+      if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1))
+        throw new ScheduleError(`${spec.name}: step "${step}" is not a positive number`);
+      const suffix = step === undefined ? '' : `/${Number(step)}`;
+      if (range === '*') return `*${suffix}`;
+      const [a = '', b, ...more] = range.split('-');
+      if (more.length > 0) throw new ScheduleError(`${spec.name}: "${range}" is not a range`);
+      const from = value(a, spec);
+      if (b === undefined) return `${from}${suffix}`;
+      const to = value(b, spec);
       if (from > to) throw new ScheduleError(`${spec.name}: range ${range} runs backwards`);
-    } else {
-      from = value(range, spec);
-      to = stepText === undefined ? from : spec.max;
-    }
-    for (let v = from; v <= to; v += step) out.add(v);
-  }
-  if (spec.name === 'day of week' && out.delete(7)) out.add(0);
-  return out;
+      return `${from}-${to}${suffix}`;
+    })
+    .join(',');
 }
 
 function cron(text: string): Schedule {
@@ -84,36 +102,17 @@ function cron(text: string): Schedule {
       `"${text}" has ${parts.length} fields; a schedule needs six ({second} {minute} {hour} {day} {month} {day-of-week}) or the form hh:mm:ss`,
     );
   }
-  const [sec, min, hour, day, month, dow] = parts.map((p, i) => field(p, FIELDS[i] as FieldSpec)) as [
-    Set<number>,
-    Set<number>,
-    Set<number>,
-    Set<number>,
-    Set<number>,
-    Set<number>,
-  ];
+  const pattern = parts.map((p, i) => field(p, FIELDS[i] as FieldSpec)).join(' ');
+  let job: Cron;
+  try {
+    job = new Cron(pattern, { timezone: 'UTC', mode: '6-part', domAndDow: true, sloppyRanges: true });
+  } catch (err) {
+    throw new ScheduleError(`"${text}": ${err instanceof Error ? err.message : String(err)}`);
+  }
   const next = (after: Date): Date => {
-    const t = new Date(Math.floor(after.getTime() / 1000) * 1000 + 1000);
-    // A time is found within a few years when one exists at all (29 February takes up to 8).
-    const limit = after.getTime() + 9 * 366 * 86_400_000;
-    while (t.getTime() <= limit) {
-      if (!month.has(t.getUTCMonth() + 1)) {
-        t.setUTCMonth(t.getUTCMonth() + 1, 1);
-        t.setUTCHours(0, 0, 0);
-      } else if (!day.has(t.getUTCDate()) || !dow.has(t.getUTCDay())) {
-        t.setUTCDate(t.getUTCDate() + 1);
-        t.setUTCHours(0, 0, 0);
-      } else if (!hour.has(t.getUTCHours())) {
-        t.setUTCHours(t.getUTCHours() + 1, 0, 0);
-      } else if (!min.has(t.getUTCMinutes())) {
-        t.setUTCMinutes(t.getUTCMinutes() + 1, 0);
-      } else if (!sec.has(t.getUTCSeconds())) {
-        t.setUTCSeconds(t.getUTCSeconds() + 1);
-      } else {
-        return t;
-      }
-    }
-    throw new ScheduleError(`"${text}" never occurs`);
+    const at = job.nextRun(after);
+    if (at === null) throw new ScheduleError(`"${text}" never occurs`);
+    return at;
   };
   next(new Date(0)); // an expression that can never match (e.g. 30 February) fails now, not later
   return { next, text };

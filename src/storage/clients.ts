@@ -13,8 +13,8 @@ import {
 import { AzureBlobStore } from './azureBlobStore.js';
 import type { BlobStore } from './blobStore.js';
 import {
-  config,
   ConfigError,
+  type AppConfig,
   connectionStringParts,
   expandConnectionString,
   type StorageTarget,
@@ -85,26 +85,9 @@ export function buildClient(target: StorageTarget): BuiltClient {
   return { client: new BlobServiceClient(target.accountUrl, credential, PIPELINE_OPTIONS), credential };
 }
 
-let service: BlobServiceClient | undefined;
-
-/** The process-wide service client for the configured account, created lazily once. */
-export function blobService(): BlobServiceClient {
-  service ??= buildClient(config().storage).client;
-  return service;
-}
-
-let store: BlobStore | undefined;
-
-/** The process-wide store over the configured data container, created lazily once. */
-export function dataStore(): BlobStore {
-  store ??= new AzureBlobStore(blobService(), config().container);
-  return store;
-}
-
-/** Forgets the cached clients (tests only). */
-export function resetClients(): void {
-  service = undefined;
-  store = undefined;
+/** A store over the configured container of the configured account. Creating it touches no network. */
+export function createStore(settings: Pick<AppConfig, 'storage' | 'container'>): BlobStore {
+  return new AzureBlobStore(buildClient(settings.storage).client, settings.container);
 }
 
 /** The account's blob endpoint without credentials, for logs and for comparing two settings. */

@@ -161,18 +161,28 @@ describe('the blob trigger connection resolves by the host rules', () => {
 });
 
 describe('INDEX_RECONCILE_SCHEDULE', () => {
-  it('defaults to hourly, takes NCRONTAB or a TimeSpan, and "off" registers no timer', () => {
-    expect(indexReconcileSchedule({})).toBe(DEFAULT_RECONCILE_SCHEDULE);
+  it('is optional for the app, and takes NCRONTAB or a TimeSpan where the plan runs one', () => {
+    expect(indexReconcileSchedule({})).toBeUndefined();
     expect(DEFAULT_RECONCILE_SCHEDULE).toBe('0 0 * * * *');
     expect(indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: '0 */15 * * * Mon-Fri' })).toBe(
       '0 */15 * * * Mon-Fri',
     );
     expect(indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: '1.00:00:00' })).toBe('1.00:00:00');
-    expect(indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: 'OFF' })).toBeUndefined();
+    expect(indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: '1.00:00:00', WEBSITE_SKU: 'Standard' })).toBe(
+      '1.00:00:00',
+    );
   });
 
-  it('names the setting when the value has the wrong shape, at start-up', () => {
-    for (const bad of ['hourly', '0 * * * *', '0 0 * * * * *', '1h']) {
+  it('refuses a TimeSpan on plans whose host does not run one (Consumption, Flex, Premium), naming the setting', () => {
+    for (const sku of ['Dynamic', 'FlexConsumption', 'ElasticPremium']) {
+      expect(() =>
+        indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: '00:15:00', WEBSITE_SKU: sku }),
+      ).toThrow(/INDEX_RECONCILE_SCHEDULE: a TimeSpan schedule runs only on an App Service plan/);
+    }
+  });
+
+  it('names the setting when the value has the wrong shape, and points "off" at the platform switch', () => {
+    for (const bad of ['hourly', '0 * * * *', '0 0 * * * * *', '1h', 'off']) {
       expect(() => indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: bad }), bad).toThrow(ConfigError);
       expect(() =>
         loadConfig({
@@ -181,5 +191,8 @@ describe('INDEX_RECONCILE_SCHEDULE', () => {
         }),
       ).toThrow(/INDEX_RECONCILE_SCHEDULE: must be six NCRONTAB fields/);
     }
+    expect(() => indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: 'off' })).toThrow(
+      /AzureWebJobs\.reconcileIndex\.Disabled=true/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 /**
- * The one place that reads `process.env`. Settings are validated once, on first use, and every
- * error names the setting at fault without ever echoing a key or a SAS signature.
+ * The app's settings, as pure functions of an environment: `loadConfig(env)` validates every setting
+ * and fails with a ConfigError naming the first one at fault, never echoing a key or a SAS signature.
+ * The app reads `process.env` once, when it wires its dependencies (src/app/deps.ts); function files
+ * read the few values a registration needs through `registrationSettings`, which never throws. Other
+ * readers of the environment: connection.ts (the trigger's `HistoryStorage` connection, by the host's
+ * rules) and the local host (src/host/, its own `LOCAL_HOST_*` settings).
  */
+
+import { searchSettingsFrom, SearchSettingError, type SearchSettings } from '../core/search/settings.js';
 
 export type AuthMode = 'connection_string' | 'managed_identity' | 'workload_identity' | 'default';
 
@@ -28,11 +34,124 @@ export interface AppConfig {
   container: string;
   /** Largest accepted request body, after decompression. Default 100 MiB (the Functions host's own). */
   maxBodyBytes: number;
-  /** Appends a log segment blob takes before the file rolls over to a new segment. Default 45,000. */
+  /** Appends a log segment blob takes before the file rolls over to a new segment. Default 2,000. */
   segmentMaxBlocks: number;
   /** `anonymous` (default) or `function`: the auth level of the query routes. */
   queryAuthLevel: 'anonymous' | 'function';
+  /** The indexer's blob trigger source. Default `LogsAndContainerScan`. */
+  triggerSource: TriggerSource;
+  /** INDEX_RECONCILE_SCHEDULE as set (the timer binds it as `%INDEX_RECONCILE_SCHEDULE%`); absent when unset. */
+  reconcileSchedule?: string;
+  /** The limits of one search request (`SEARCH_*`). */
+  search: SearchSettings;
 }
+
+export type TriggerSource = 'LogsAndContainerScan' | 'EventGrid';
+
+/** One setting the app reads: for the docs, the deployment template's checks and start-up errors. */
+export interface SettingInfo {
+  name: string;
+  /** `true`: always; a string: when (e.g. "in connection-string mode"); `false`: optional. */
+  required: boolean | string;
+  default?: string;
+  meaning: string;
+}
+
+/** Every setting the app reads (the blob trigger's own `HistoryStorage*` connection is in connection.ts). */
+export const APP_SETTINGS: readonly SettingInfo[] = [
+  {
+    name: 'AZURE_STORAGE_CONNECTION_STRING',
+    required: 'in connection-string mode',
+    meaning: 'storage connection string; UseDevelopmentStorage=true means Azurite on 127.0.0.1:10000',
+  },
+  {
+    name: 'AZURE_STORAGE_CONTAINER',
+    required: false,
+    default: 'ray-historyserver',
+    meaning: 'container for logs, events, metadata and the index (the blob triggers watch it too)',
+  },
+  {
+    name: 'AZURE_STORAGE_ENDPOINT',
+    required: false,
+    meaning: "custom blob endpoint (for Azurite), overrides the connection string's",
+  },
+  {
+    name: 'AZURE_STORAGE_ACCOUNT_URL',
+    required: 'in identity modes',
+    meaning: 'https://<account>.blob.core.windows.net',
+  },
+  {
+    name: 'AZURE_STORAGE_AUTH_MODE',
+    required: false,
+    default: 'auto',
+    meaning: 'connection_string, managed_identity, workload_identity or default',
+  },
+  {
+    name: 'AZURE_CLIENT_ID',
+    required: 'for workload_identity',
+    meaning: 'client id of a user-assigned managed identity, or of the workload identity',
+  },
+  { name: 'AZURE_TENANT_ID', required: 'for workload_identity', meaning: 'set by the AKS webhook' },
+  {
+    name: 'AZURE_FEDERATED_TOKEN_FILE',
+    required: 'for workload_identity',
+    meaning: 'set by the AKS webhook',
+  },
+  {
+    name: 'INGEST_MAX_BODY_BYTES',
+    required: false,
+    default: '104857600',
+    meaning: 'largest accepted request body, after decompression',
+  },
+  {
+    name: 'LOG_SEGMENT_MAX_BLOCKS',
+    required: false,
+    default: '45000',
+    meaning: 'appends one log blob takes before the file continues in a new segment',
+  },
+  {
+    name: 'QUERY_AUTH_LEVEL',
+    required: false,
+    default: 'anonymous',
+    meaning: 'anonymous or function: auth level of the query routes',
+  },
+  {
+    name: 'INDEXER_TRIGGER_SOURCE',
+    required: false,
+    default: 'LogsAndContainerScan',
+    meaning: "the blob triggers' source: LogsAndContainerScan (polling) or EventGrid",
+  },
+  {
+    name: 'SEARCH_DEADLINE_MS',
+    required: false,
+    default: '10000',
+    meaning: 'wall time one search request may scan before it answers partial with a cursor (100–600000)',
+  },
+  {
+    name: 'SEARCH_MAX_BYTES',
+    required: false,
+    default: '1073741824',
+    meaning: 'bytes one search request may read before it answers partial with a cursor',
+  },
+  {
+    name: 'SEARCH_CONCURRENCY',
+    required: false,
+    default: '4',
+    meaning: 'log files one search request reads at once (1–64)',
+  },
+  {
+    name: 'SEARCH_MAX_LINE_BYTES',
+    required: false,
+    default: '65536',
+    meaning: 'a longer line is matched on its first this many bytes',
+  },
+  {
+    name: 'INDEX_RECONCILE_SCHEDULE',
+    required: 'for the reconcileIndex timer',
+    meaning:
+      'six NCRONTAB fields (UTC), e.g. "0 0 * * * *"; the timer binds it as %INDEX_RECONCILE_SCHEDULE%',
+  },
+];
 
 export class ConfigError extends Error {
   constructor(
@@ -183,11 +302,8 @@ function storageTarget(env: Env): StorageTarget {
   };
 }
 
-/**
- * `QUERY_AUTH_LEVEL` alone (default `anonymous`): function files read it when they register, which
- * must work before the storage settings are known (e.g. a test importing a handler).
- */
-export function queryAuthLevel(env: Env = process.env): 'anonymous' | 'function' {
+/** `QUERY_AUTH_LEVEL` (default `anonymous`): the auth level of the query routes. */
+export function queryAuthLevel(env: Env): 'anonymous' | 'function' {
   const level = (setting(env, 'QUERY_AUTH_LEVEL') ?? 'anonymous').toLowerCase();
   if (level !== 'anonymous' && level !== 'function') {
     throw new ConfigError('QUERY_AUTH_LEVEL', `must be "anonymous" or "function" (got "${level}")`);
@@ -195,11 +311,8 @@ export function queryAuthLevel(env: Env = process.env): 'anonymous' | 'function'
   return level;
 }
 
-/**
- * `INDEXER_TRIGGER_SOURCE` alone (default `LogsAndContainerScan`, the polling source; `EventGrid` for
- * the Event Grid source): the indexer's blob triggers read it when they register.
- */
-export function indexerTriggerSource(env: Env = process.env): 'LogsAndContainerScan' | 'EventGrid' {
+/** `INDEXER_TRIGGER_SOURCE` (default `LogsAndContainerScan`, the polling source; `EventGrid` for Event Grid). */
+export function indexerTriggerSource(env: Env): TriggerSource {
   const raw = setting(env, 'INDEXER_TRIGGER_SOURCE') ?? 'LogsAndContainerScan';
   const lower = raw.toLowerCase();
   if (lower === 'eventgrid') return 'EventGrid';
@@ -210,31 +323,45 @@ export function indexerTriggerSource(env: Env = process.env): 'LogsAndContainerS
   );
 }
 
-/** The default reconcile schedule: hourly, on the hour (UTC). */
+/** The reconcile schedule the deployment template and local.settings.example.json set: hourly, on the hour (UTC). */
 export const DEFAULT_RECONCILE_SCHEDULE = '0 0 * * * *';
 
+/** Plans on which the host refuses TimeSpan timer schedules (they run only on an App Service plan). */
+const NO_TIMESPAN_SKUS = new Set(['dynamic', 'flexconsumption', 'elasticpremium']);
+
 /**
- * `INDEX_RECONCILE_SCHEDULE` alone: when the `reconcileIndex` timer rebuilds the index from a listing
- * (makes byte counts exact, drops what was deleted). A six-field NCRONTAB expression or a TimeSpan
- * `hh:mm:ss`, as the Functions host takes them; default hourly; `off` registers no timer. Read when the
- * function registers. Only the shape is checked here; the host parses the values.
+ * `INDEX_RECONCILE_SCHEDULE`, checked when set: six NCRONTAB fields, or a TimeSpan `hh:mm:ss` where
+ * the plan runs one (App Service plans only: refused when WEBSITE_SKU says Consumption, Flex or
+ * Premium). The timer binds the setting itself (`%INDEX_RECONCILE_SCHEDULE%`); to turn the timer
+ * off, set `AzureWebJobs.reconcileIndex.Disabled=true`, as for any function.
  */
-export function indexReconcileSchedule(env: Env = process.env): string | undefined {
-  const raw = setting(env, 'INDEX_RECONCILE_SCHEDULE') ?? DEFAULT_RECONCILE_SCHEDULE;
-  if (raw.toLowerCase() === 'off') return undefined;
+export function indexReconcileSchedule(env: Env): string | undefined {
+  const raw = setting(env, 'INDEX_RECONCILE_SCHEDULE');
+  if (raw === undefined) return undefined;
   const cron = /^[0-9A-Za-z*,/-]+(\s+[0-9A-Za-z*,/-]+){5}$/.test(raw);
   const span = /^(\d+\.)?\d{1,2}:\d{2}:\d{2}$/.test(raw);
   if (!cron && !span) {
+    const hint =
+      raw.toLowerCase() === 'off'
+        ? ' (to turn the timer off, set AzureWebJobs.reconcileIndex.Disabled=true)'
+        : '';
     throw new ConfigError(
       'INDEX_RECONCILE_SCHEDULE',
-      `must be six NCRONTAB fields ({second} {minute} {hour} {day} {month} {day-of-week}), a TimeSpan hh:mm:ss, or "off" (got "${raw}")`,
+      `must be six NCRONTAB fields ({second} {minute} {hour} {day} {month} {day-of-week}) or a TimeSpan hh:mm:ss (got "${raw}")${hint}`,
+    );
+  }
+  const sku = setting(env, 'WEBSITE_SKU');
+  if (span && sku !== undefined && NO_TIMESPAN_SKUS.has(sku.toLowerCase())) {
+    throw new ConfigError(
+      'INDEX_RECONCILE_SCHEDULE',
+      `a TimeSpan schedule runs only on an App Service plan, not on ${sku}: use six NCRONTAB fields, e.g. "${DEFAULT_RECONCILE_SCHEDULE}"`,
     );
   }
   return raw;
 }
 
-/** Builds the configuration from an environment; throws ConfigError naming the first bad setting. */
-export function loadConfig(env: Env = process.env): AppConfig {
+/** The container name (default `ray-historyserver`), checked. */
+export function containerName(env: Env): string {
   const container = setting(env, 'AZURE_STORAGE_CONTAINER') ?? 'ray-historyserver';
   if (!CONTAINER_RE.test(container)) {
     throw new ConfigError(
@@ -242,27 +369,66 @@ export function loadConfig(env: Env = process.env): AppConfig {
       `"${container}" is not a valid container name (3-63 lowercase letters, digits and single hyphens)`,
     );
   }
+  return container;
+}
+
+/** What function registrations need, read without ever throwing (a bad value falls back to its default; the app then answers 503 naming it). */
+export interface RegistrationSettings {
+  queryAuthLevel: 'anonymous' | 'function';
+  triggerSource: TriggerSource;
+  container: string;
+}
+
+function orDefault<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ConfigError) return fallback;
+    throw err;
+  }
+}
+
+/** The values function files register with; never throws. */
+export function registrationSettings(env: Env = process.env): RegistrationSettings {
+  return {
+    // A bad QUERY_AUTH_LEVEL registers the stricter level: a typo must not open the routes.
+    queryAuthLevel: orDefault(() => queryAuthLevel(env), 'function'),
+    triggerSource: orDefault(() => indexerTriggerSource(env), 'LogsAndContainerScan'),
+    container: orDefault(() => containerName(env), 'ray-historyserver'),
+  };
+}
+
+/**
+ * Blocks per log segment. Azure takes 50,000 per append blob, but Azurite with data on disk opens one
+ * file per block of a download at once, so a segment past its open-file limit cannot be read locally
+ * (docs/reliability.md, "Local storage"); 2,000 stays far below common limits at no cost on Azure.
+ */
+export const DEFAULT_SEGMENT_MAX_BLOCKS = 2_000;
+
+/** Builds the configuration from an environment; throws ConfigError naming the first bad setting. */
+export function loadConfig(env: Env): AppConfig {
+  const container = containerName(env);
   const queryAuth = queryAuthLevel(env);
-  indexerTriggerSource(env);
-  indexReconcileSchedule(env);
+  const triggerSource = indexerTriggerSource(env);
+  const reconcileSchedule = indexReconcileSchedule(env);
   return {
     storage: storageTarget(env),
     container,
     maxBodyBytes: positiveInt(env, 'INGEST_MAX_BODY_BYTES', 100 * 1024 * 1024),
-    segmentMaxBlocks: positiveInt(env, 'LOG_SEGMENT_MAX_BLOCKS', 45_000, 2),
+    segmentMaxBlocks: positiveInt(env, 'LOG_SEGMENT_MAX_BLOCKS', DEFAULT_SEGMENT_MAX_BLOCKS, 2),
     queryAuthLevel: queryAuth,
+    triggerSource,
+    ...(reconcileSchedule !== undefined && { reconcileSchedule }),
+    search: searchSettings(env),
   };
 }
 
-let cached: AppConfig | undefined;
-
-/** The process-wide configuration, read once. */
-export function config(): AppConfig {
-  cached ??= loadConfig();
-  return cached;
-}
-
-/** Forgets the cached configuration (tests and the local host's restarts only). */
-export function resetConfig(): void {
-  cached = undefined;
+function searchSettings(env: Env): SearchSettings {
+  try {
+    return searchSettingsFrom(env);
+  } catch (err) {
+    if (err instanceof SearchSettingError)
+      throw new ConfigError(err.setting, err.message.replace(`${err.setting} `, ''));
+    throw err;
+  }
 }

@@ -3,11 +3,11 @@ import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { accountEndpoint, buildClient, PIPELINE_OPTIONS } from './clients.js';
 import {
-  config,
   ConfigError,
   connectionStringParts,
   expandConnectionString,
   parseUrlSetting,
+  type StorageTarget,
 } from './config.js';
 
 /** The `connection` the blob trigger names; it resolves by the Functions host's rules. */
@@ -105,10 +105,10 @@ export function clientForConnection(conn: NamedConnection): BlobServiceClient {
  * Fails when the trigger's connection points at another account than the app's AZURE_STORAGE_*
  * settings: the indexer would then watch one account and write into another.
  */
-export function checkTriggerConnection(env: Env = process.env): void {
+export function checkTriggerConnection(env: Env, storage: StorageTarget): void {
   const conn = resolveConnection(TRIGGER_CONNECTION, env);
   const trigger = accountEndpoint(clientForConnection(conn));
-  const app = accountEndpoint(buildClient(config().storage).client);
+  const app = accountEndpoint(buildClient(storage).client);
   if (trigger !== app) {
     throw new ConfigError(
       conn.setting,

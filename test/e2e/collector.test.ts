@@ -12,8 +12,11 @@ import { clusterLogPrefix, SEGMENT_MARK } from '../../src/core/layout.js';
 import { freePort } from '../../src/host/azurite.js';
 import { startHost, type RunningHost } from '../helpers/host.js';
 import { azuriteService, eventually } from '../helpers/storage.js';
+import { optionList } from '../../src/collector/options.js';
+import { seededRandom } from '../helpers/random.js';
 import {
   faultProxy,
+  holdingProxy,
   matches,
   RayTree,
   S1,
@@ -133,7 +136,8 @@ describe('collector CLI → local host → Azurite (e2e)', () => {
   it('survives SIGKILL at random moments and a proxy answering 30% of requests 503: nothing missing, nothing doubled', async () => {
     const tree = new RayTree();
     const t = target('rc-e2e-chaos');
-    const proxy = await faultProxy(host.baseUrl, 0.3);
+    const random = seededRandom();
+    const proxy = await faultProxy(host.baseUrl, 0.3, random);
     const collectorEnv = env(tree, t.cluster, proxy.url);
     let run: CollectorRun = startCollector([], collectorEnv);
     let kills = 0;
@@ -148,7 +152,7 @@ describe('collector CLI → local host → Azurite (e2e)', () => {
           30_000,
           'start',
         );
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 700));
+        await new Promise((r) => setTimeout(r, 100 + random.int(700)));
         if (!chaos) break;
         run.child.kill('SIGKILL');
         await run.exited;
@@ -172,6 +176,37 @@ describe('collector CLI → local host → Azurite (e2e)', () => {
     expect(kills).toBeGreaterThanOrEqual(3);
     expect(proxy.faults()).toBeGreaterThan(0);
   }, 240_000);
+});
+
+describe('collector CLI: --concurrency (e2e)', () => {
+  // Eight files of 2000 bytes with 4 KiB batches: one PUT each (a range over a quarter of the batch
+  // size goes alone), so the collector has eight requests to spread over its workers.
+  const FILES = 8;
+  it.each([
+    ['--concurrency 2', ['--concurrency', '2'], {}, 2],
+    ['RAY_HISTORY_CONCURRENCY=2', [], { RAY_HISTORY_CONCURRENCY: '2' }, 2],
+    ['the default', [], {}, 4],
+  ])('%s: exactly that many requests in flight at the peak', async (_, args, extra, expected) => {
+    const tree = new RayTree();
+    const t = target(`rc-conc-${expected}-${args.length}`);
+    tree.startSession(S1);
+    for (let i = 0; i < FILES; i++) tree.append(S1, `worker-${i}.out`, tree.text(2000, `w${i}`));
+    const proxy = await holdingProxy(host.baseUrl, expected, FILES);
+    try {
+      const r = await runCollector(['--once', ...args], {
+        ...env(tree, t.cluster, proxy.url),
+        RAY_HISTORY_BATCH_BYTES: '4096',
+        ...extra,
+      });
+      expect(r.code, r.output).toBe(0);
+      expect(jsonLines(r.output).find((l) => l.msg === 'starting')).toMatchObject({ concurrency: expected });
+      expect(proxy.requests()).toBe(FILES);
+      expect(proxy.peak()).toBe(expected);
+      expect(await matches(blobs(), t, tree)).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
 
 describe('collector CLI: bad input gets a clear message (e2e)', () => {
@@ -250,20 +285,8 @@ describe('collector CLI: bad input gets a clear message (e2e)', () => {
   it('--help lists every option with its environment variable', async () => {
     const r = await runCollector(['--help'], {});
     expect(r.code).toBe(0);
-    for (const v of [
-      'RAY_HISTORY_ENDPOINT',
-      'RAY_HISTORY_KEY',
-      'RAY_HISTORY_NAMESPACE',
-      'RAY_HISTORY_CLUSTER',
-      'RAY_HISTORY_CLUSTER_ID',
-      'RAY_HISTORY_NODE',
-      'RAY_HISTORY_RAY_DIR',
-      'RAY_HISTORY_BATCH_BYTES',
-      'RAY_HISTORY_INTERVAL',
-      'RAY_HISTORY_CHECKPOINT_DIR',
-      'RAY_HISTORY_ONCE',
-    ]) {
-      expect(r.output).toContain(v);
+    for (const o of optionList()) {
+      expect(r.output).toMatch(new RegExp(`--${o.flag}\\b.*\\b${o.env}\\b`));
     }
   });
 

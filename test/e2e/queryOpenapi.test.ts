@@ -3,7 +3,8 @@
  * the local host loads it) is described, nothing else is, and the host serves the document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../src/core/openapi.js';
+import { ROUTES } from '../../src/api/routes.js';
+import { openApiDocument as generate } from '../../src/http/openapi.js';
 import { listFunctions, startHost, type RunningHost } from '../helpers/host.js';
 import { request } from '../helpers/http.js';
 
@@ -12,10 +13,14 @@ type Paths = Record<
   Record<string, { security?: unknown[]; parameters?: { name: string; in: string }[] }>
 >;
 
-/** `v1/logs/{namespace}/{*file}` → `/api/v1/logs/{namespace}/{file}` (constraints dropped too). */
+/** `api/v1/logs/{namespace}/{*file}` → `/api/v1/logs/{namespace}/{file}` (constraints dropped too; routePrefix is ""). */
 function openApiPath(route: string): string {
-  return `/api/${route.replace(/\{\*?([A-Za-z0-9_]+)(:[^}]*)?\??\}/g, '{$1}')}`;
+  // The UI's root-only route `{root:maxlength(0)?}` is the site root.
+  if (/^\{[A-Za-z0-9_]+:maxlength\(0\)\?\}$/.test(route)) return '/';
+  return `/${route.replace(/\{\*?([A-Za-z0-9_]+)(:[^}]*)?\??\}/g, '{$1}')}`;
 }
+
+const openApiDocument = (auth: 'anonymous' | 'function') => generate(ROUTES, auth);
 
 describe('the OpenAPI document', () => {
   let host: RunningHost;

@@ -50,8 +50,8 @@ function assertBuilt(): void {
 
 /**
  * The environment every host gets: the run's Azurite for app data, trigger and host storage. The
- * app's hourly reconcile timer is off unless a test turns it on, so that a run crossing the hour does
- * not change what a test observes of the index.
+ * app's hourly reconcile timer is disabled (the platform switch AzureWebJobs.<name>.Disabled) unless
+ * a test turns it on, so that a run crossing the hour does not change what a test observes of the index.
  */
 export function hostEnv(container: string, extra: Record<string, string> = {}): Record<string, string> {
   const cs = azuriteConnectionString();
@@ -65,7 +65,8 @@ export function hostEnv(container: string, extra: Record<string, string> = {}): 
     HistoryStorage: cs,
     AzureWebJobsStorage: cs,
     AZURE_STORAGE_CONTAINER: container,
-    INDEX_RECONCILE_SCHEDULE: 'off',
+    INDEX_RECONCILE_SCHEDULE: '0 0 * * * *',
+    'AzureWebJobs.reconcileIndex.Disabled': 'true',
     ...extra,
   };
 }
@@ -110,6 +111,8 @@ export interface ListedFunction {
   route?: string;
   methods?: string[];
   authLevel?: string;
+  /** `AzureWebJobs.<name>.Disabled` is set. */
+  disabled: boolean;
   bindings: Record<string, Record<string, unknown>>;
 }
 

@@ -11,11 +11,11 @@ import { Collector } from '../../src/collector/collector.js';
 import type { CollectorOptions } from '../../src/collector/options.js';
 import type { Level, Progress, Reporter } from '../../src/collector/progress.js';
 import { tailAt } from '../../src/collector/reader.js';
-import { appendLogHandler } from '../../src/functions/appendLog.js';
-import { postBatchHandler } from '../../src/functions/postBatch.js';
-import { resetClients } from '../../src/storage/clients.js';
-import { resetConfig } from '../../src/storage/config.js';
-import { azuriteConnectionString, azuriteService, eventually, uniqueContainer } from '../helpers/storage.js';
+import { appendLog } from '../../src/functions/appendLog.js';
+import { postBatch } from '../../src/functions/postBatch.js';
+import { AzureBlobStore } from '../../src/storage/azureBlobStore.js';
+import { testDeps } from '../helpers/app.js';
+import { azuriteService, eventually, uniqueContainer } from '../helpers/storage.js';
 import {
   handlerServer,
   matches,
@@ -38,24 +38,15 @@ const fresh = () => ({
   node: 'head-1',
 });
 let server: Running;
-const saved = { ...process.env };
+const store = new AzureBlobStore(azuriteService(), container);
+let deps = testDeps({ store });
 
 beforeAll(async () => {
-  process.env = {
-    ...saved,
-    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(),
-    AZURE_STORAGE_CONTAINER: container,
-  };
-  resetConfig();
-  resetClients();
-  server = await handlerServer({ append: appendLogHandler, batch: postBatchHandler }, KEY);
+  server = await handlerServer({ append: appendLog, batch: postBatch }, KEY, () => deps);
 });
 
 afterAll(async () => {
   await server.close();
-  process.env = saved;
-  resetConfig();
-  resetClients();
 });
 
 interface Logged {
@@ -236,8 +227,7 @@ describe('collector → ingest handlers → Azurite', () => {
     tree.append(S1, 'raylet.out', tree.text(100_000, 'big'));
     tree.append(S1, 'small.log', tree.text(3_000, 'small'));
     const limit = (bytes: number) => {
-      process.env.INGEST_MAX_BODY_BYTES = String(bytes);
-      resetConfig();
+      deps = testDeps({ store, settings: { maxBodyBytes: bytes } });
     };
     try {
       limit(20_000); // below the 64 KiB chunks: 413, then 32 KiB (413), then 16 KiB fits
@@ -257,8 +247,7 @@ describe('collector → ingest handlers → Azurite', () => {
       expect(await new Collector(options(tree, target), next).run(new Promise(() => undefined))).toBe(1);
       expect(next.last?.shipped).toBe(0);
     } finally {
-      delete process.env.INGEST_MAX_BODY_BYTES;
-      resetConfig();
+      deps = testDeps({ store });
     }
   });
 

@@ -23,9 +23,12 @@ import {
 } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HttpRequest, InvocationContext, type HttpHandler } from '@azure/functions';
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import type { Deps } from '../../src/app/deps.js';
+import type { HttpFunction } from '../../src/http/route.js';
 import type { ContainerClient } from '@azure/storage-blob';
 import { logBlob, parseBlobName } from '../../src/core/layout.js';
+import { seededRandom } from '../helpers/random.js';
 
 export const S1 = 'session_2026-11-27_10-00-00_000001_1';
 export const S2 = 'session_2026-11-27_11-30-00_000002_1';
@@ -213,11 +216,13 @@ function closer(server: Server): () => Promise<void> {
 
 /**
  * Serves the real ingest handlers (append and batch) over HTTP, checking `x-functions-key`, for
- * in-process tests that need no Functions host. Storage settings come from process.env.
+ * in-process tests that need no Functions host. Each request's handler is built from `deps()`, so a
+ * test may change settings between requests.
  */
 export async function handlerServer(
-  handlers: { append: HttpHandler; batch: HttpHandler },
+  functions: { append: HttpFunction; batch: HttpFunction },
   key: string,
+  deps: () => Deps,
 ): Promise<Running> {
   const server = createServer((req, res) => void serve(req, res));
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -251,7 +256,7 @@ export async function handlerServer(
       query: Object.fromEntries(url.searchParams),
       body: { bytes: await readBody(req) },
     });
-    const out = await (isBatch ? handlers.batch : handlers.append)(
+    const out = await (isBatch ? functions.batch : functions.append).make(deps())(
       request,
       new InvocationContext({ functionName: 'test' }),
     );
@@ -272,7 +277,11 @@ export interface Proxy extends Running {
  * Forwards to `target`, but answers a share of requests 503 with Retry-After: 0 — half without
  * forwarding, half after the server has already applied them (so the retry must be a duplicate).
  */
-export async function faultProxy(target: string, share: number, random = Math.random): Promise<Proxy> {
+export async function faultProxy(
+  target: string,
+  share: number,
+  random: () => number = seededRandom(),
+): Promise<Proxy> {
   let faults = 0;
   let requests = 0;
   const t = new URL(target);
@@ -306,4 +315,47 @@ export async function faultProxy(target: string, share: number, random = Math.ra
   });
   const url = await listen(server);
   return { url, close: closer(server), faults: () => faults, requests: () => requests };
+}
+
+export interface HoldingProxy extends Running {
+  /** The most requests that were in flight at once. */
+  peak: () => number;
+  requests: () => number;
+}
+
+/**
+ * Forwards to `target`, holding requests until `hold` of them wait (or `total` have arrived, for a
+ * last smaller group), then forwarding those together. A client sending up to N requests at once thus
+ * has exactly min(N, hold) in flight at the peak: `hold` proves it reaches that many, and a request
+ * counts as in flight from its arrival until its whole answer is handed back, so never more than N.
+ */
+export async function holdingProxy(target: string, hold: number, total: number): Promise<HoldingProxy> {
+  let inFlight = 0;
+  let peak = 0;
+  let requests = 0;
+  let waiting: Array<() => void> = [];
+  const t = new URL(target);
+  const server = createServer((req, res) => {
+    requests++;
+    peak = Math.max(peak, ++inFlight);
+    const done = (status: number, headers: IncomingMessage['headers'], body: Buffer) => {
+      inFlight--; // before the answer leaves, so the client cannot have it while it still counts
+      res.writeHead(status, headers).end(body);
+    };
+    waiting.push(() => {
+      const upstream = httpRequest(
+        { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+        (up) => void readBody(up).then((body) => done(up.statusCode ?? 502, up.headers, body)),
+      );
+      upstream.on('error', () => done(502, {}, Buffer.from('{"error":"proxy"}')));
+      req.pipe(upstream);
+    });
+    if (waiting.length >= hold || requests >= total) {
+      const go = waiting;
+      waiting = [];
+      go.forEach((f) => f());
+    }
+  });
+  const url = await listen(server);
+  return { url, close: closer(server), peak: () => peak, requests: () => requests };
 }

@@ -23,11 +23,16 @@ import {
 } from '../../src/core/layout.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
 import { StorageError } from '../../src/storage/errors.js';
-export { shuffled } from '../helpers/shuffle.js';
+import { seededRandom, type Random } from '../helpers/random.js';
+export { shuffled } from '../helpers/random.js';
 
 export class Recorder {
   readonly notifications: string[] = [];
-  constructor(readonly store: BlobStore) {}
+  constructor(
+    readonly store: BlobStore,
+    /** Picks the unique suffix of event file names, as ingest does at random. */
+    private readonly random: Random = seededRandom(),
+  ) {}
 
   /** Appends `chunks` to a log file (segment `segment`), one notification per append. */
   async log(ns: string, ref: SessionRef, node: string, file: string, chunks: string[], segment = 0) {
@@ -46,7 +51,10 @@ export class Recorder {
 
   /** Writes one node-events file. */
   async events(ns: string, ref: SessionRef, node: string) {
-    const suffix = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
+    const suffix = this.random
+      .int(36 ** 8)
+      .toString(36)
+      .padStart(8, '0');
     const name = nodeEventsBlob(ref, node, eventStamp(new Date(), suffix));
     await this.store.putIfAbsent(name, '[]', 'application/json', { namespace: ns });
     this.notifications.push(name);

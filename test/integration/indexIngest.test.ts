@@ -5,18 +5,16 @@
  * them), then the journal (the trailing re-reads ingest asked for). The full scenario (200
  * sessions, 20 clusters) runs over real HTTP through the local host in test/e2e/index.test.ts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../src/core/index/reconcile.js';
-import { appendLogHandler } from '../../src/functions/appendLog.js';
-import { listClustersHandler } from '../../src/functions/listClusters.js';
-import { listClustersV1Handler } from '../../src/functions/listClustersV1.js';
-import { listSessionsHandler } from '../../src/functions/listSessions.js';
+import { appendLog } from '../../src/functions/appendLog.js';
+import { listClusters } from '../../src/functions/listClusters.js';
+import { listClustersV1 } from '../../src/functions/listClustersV1.js';
+import { listSessions } from '../../src/functions/listSessions.js';
 import { HttpRequest } from '@azure/functions';
 import type { BlobStore } from '../../src/storage/blobStore.js';
-import { call, putRequest, restoreEnv, useFreshApp } from './ingestSupport.js';
+import { call, putRequest, useFreshApp } from './ingestSupport.js';
 import { drain, replay, shuffled } from './indexFixtures.js';
-
-afterEach(restoreEnv);
 
 const CLUSTERS = 10;
 
@@ -62,7 +60,7 @@ describe('indexer over data from the ingest handlers', () => {
       }
       await pool(shuffled(work, 5), 16, async ({ c, s, node, file, text }) => {
         const params = { namespace: `ns-${c % 4}`, cluster: `rc-${c}`, session: session(c, s), node, file };
-        const r = await call(appendLogHandler, putRequest({ offset: 0, body: text, params }));
+        const r = await call(appendLog, putRequest({ offset: 0, body: text, params }));
         expect(r.status).toBe(200);
       });
       const backlog = await allData(store);
@@ -70,13 +68,13 @@ describe('indexer over data from the ingest handlers', () => {
       await replay(store, shuffled([...backlog, ...backlog.slice(0, 50)], 11), 8, 4);
       await drain(store);
 
-      const rows = (await call(listClustersHandler, get('/api/clusters'))).body as unknown as {
+      const rows = (await call(listClusters, get('/api/clusters'))).body as unknown as {
         createTimeStamp: number;
       }[];
       expect(rows).toHaveLength(CLUSTERS * 10);
       const stamps = rows.map((r) => r.createTimeStamp);
       expect(stamps).toEqual([...stamps].sort((a, b) => b - a));
-      const v1 = (await call(listClustersV1Handler, get('/api/v1/clusters'))).body as {
+      const v1 = (await call(listClustersV1, get('/api/v1/clusters'))).body as {
         clusters?: { name: string; namespace: string; sessions: number }[];
       };
       expect(v1.clusters).toHaveLength(CLUSTERS);
@@ -84,10 +82,7 @@ describe('indexer over data from the ingest handlers', () => {
         v1.clusters?.every((c) => c.sessions === 10 && c.namespace === `ns-${Number(c.name.slice(3)) % 4}`),
       ).toBe(true);
       for (let c = 0; c < CLUSTERS; c++) {
-        const r = await call(
-          listSessionsHandler,
-          get('/x', { namespace: `ns-${c % 4}`, cluster: `rc-${c}` }),
-        );
+        const r = await call(listSessions, get('/x', { namespace: `ns-${c % 4}`, cluster: `rc-${c}` }));
         const sessions = (
           r.body as { sessions: { sessionName: string; files: number; bytes: number; nodes: string[] }[] }
         ).sessions;

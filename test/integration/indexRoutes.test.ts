@@ -1,36 +1,29 @@
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from '@azure/functions';
-import { afterEach, describe, expect, it } from 'vitest';
-import { indexLogBlobHandler } from '../../src/functions/indexLogBlob.js';
-import { indexMetadataBlobHandler } from '../../src/functions/indexMetadataBlob.js';
-import { listClustersHandler } from '../../src/functions/listClusters.js';
-import { listClustersV1Handler } from '../../src/functions/listClustersV1.js';
-import { listSessionsHandler } from '../../src/functions/listSessions.js';
-import { reindexHandler } from '../../src/functions/reindex.js';
-import { dataStore, resetClients } from '../../src/storage/clients.js';
-import { resetConfig } from '../../src/storage/config.js';
-import { azuriteConnectionString, uniqueContainer } from '../helpers/storage.js';
+import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import { describe, expect, it } from 'vitest';
+import type { Deps } from '../../src/app/deps.js';
+import { indexLogBlob } from '../../src/functions/indexLogBlob.js';
+import { indexMetadataBlob } from '../../src/functions/indexMetadataBlob.js';
+import { listClusters } from '../../src/functions/listClusters.js';
+import { listClustersV1 } from '../../src/functions/listClustersV1.js';
+import { listSessions } from '../../src/functions/listSessions.js';
+import { reindex } from '../../src/functions/reindex.js';
+import type { HttpFunction } from '../../src/http/route.js';
+import { testDeps } from '../helpers/app.js';
+import { unreachableStore } from '../helpers/storage.js';
 import { drain, Recorder } from './indexFixtures.js';
 
-const saved = { ...process.env };
 const S_OLD = 'session_2026-01-27_10-52-59_373533_1';
 const S_NEW = 'session_2026-02-01_08-00-00_000001';
 
-function useEnv(env: Record<string, string>): void {
-  process.env = { ...saved, ...env };
-  resetConfig();
-  resetClients();
-}
+let deps: Deps = testDeps();
 
 function useAzurite(): string {
-  const container = uniqueContainer('ixr');
-  useEnv({ AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(), AZURE_STORAGE_CONTAINER: container });
-  return container;
+  deps = testDeps();
+  return deps.store.container;
 }
 
 function useDeadStorage(): void {
-  useEnv({
-    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString().replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:9'),
-  });
+  deps = testDeps({ store: unreachableStore() });
 }
 
 async function notify(container: string, name: string): Promise<void> {
@@ -39,13 +32,13 @@ async function notify(container: string, name: string): Promise<void> {
     functionName: root === 'log' ? 'indexLogBlob' : 'indexMetadataBlob',
     triggerMetadata: { blobTrigger: `${container}/${name}`, name: name.slice(root.length + 1) },
   });
-  const handler = root === 'log' ? indexLogBlobHandler : indexMetadataBlobHandler;
+  const handler = (root === 'log' ? indexLogBlob : indexMetadataBlob)(deps);
   await handler(Buffer.alloc(0), context);
 }
 
-async function call(handler: HttpHandler, url: string, params: Record<string, string> = {}, method = 'GET') {
+async function call(fn: HttpFunction, url: string, params: Record<string, string> = {}, method = 'GET') {
   const req = new HttpRequest({ method, url: `http://localhost${url}`, params });
-  const res = (await handler(req, new InvocationContext({ functionName: 'test' }))) as HttpResponseInit;
+  const res = (await fn.make(deps)(req, new InvocationContext({ functionName: 'test' }))) as HttpResponseInit;
   return {
     status: res.status,
     headers: new Headers(res.headers),
@@ -53,12 +46,10 @@ async function call(handler: HttpHandler, url: string, params: Record<string, st
   };
 }
 
-afterEach(() => useEnv({}));
-
 describe('listing routes and blob triggers (handlers against Azurite)', () => {
   it('indexes through the trigger handlers and lists in KubeRay’s exact shape, newest first', async () => {
     const container = useAzurite();
-    const rec = new Recorder(dataStore());
+    const rec = new Recorder(deps.store);
     await rec.log('default', { cluster: 'rc', clusterId: 'default', session: S_OLD }, 'head', 'raylet.out', [
       'hi\n',
     ]);
@@ -66,10 +57,10 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
     for (const name of rec.notifications) await notify(container, name);
     await notify(container, 'log/not_a/valid/blob'); // logged and skipped: it must not throw
     // The session is listed at once (news); its bytes come with the trailing re-read.
-    expect((await call(listClustersHandler, '/api/clusters')).body).toHaveLength(2);
-    await drain(dataStore());
+    expect((await call(listClusters, '/api/clusters')).body).toHaveLength(2);
+    await drain(deps.store);
 
-    const res = await call(listClustersHandler, '/api/clusters');
+    const res = await call(listClusters, '/api/clusters');
     expect(res.status).toBe(200);
     expect(res.body).toEqual([
       {
@@ -88,7 +79,7 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
       },
     ]);
 
-    const v1 = await call(listClustersV1Handler, '/api/v1/clusters');
+    const v1 = await call(listClustersV1, '/api/v1/clusters');
     expect(v1.body).toEqual({
       clusters: [
         {
@@ -110,7 +101,7 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
       ],
     });
 
-    const sessions = await call(listSessionsHandler, '/api/v1/clusters/default/rc/sessions', {
+    const sessions = await call(listSessions, '/api/v1/clusters/default/rc/sessions', {
       namespace: 'default',
       cluster: 'rc',
     });
@@ -130,7 +121,7 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
         },
       ],
     });
-    const onlyMeta = await call(listSessionsHandler, '/x', { namespace: 'ml', cluster: 'trainer' });
+    const onlyMeta = await call(listSessions, '/x', { namespace: 'ml', cluster: 'trainer' });
     expect(onlyMeta.body).toMatchObject({
       sessions: [{ sessionName: S_NEW, clusterId: 'ml', files: 0, nodes: [] }],
     });
@@ -138,7 +129,7 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
 
   it('pages …/sessions and /api/v1/clusters with limit and an opaque cursor', async () => {
     const container = useAzurite();
-    const rec = new Recorder(dataStore());
+    const rec = new Recorder(deps.store);
     const names = Array.from(
       { length: 12 },
       (_, i) => `session_2026-03-${String(i + 1).padStart(2, '0')}_00-00-00_000001`,
@@ -147,14 +138,14 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
       await rec.metadata('paged', { cluster: i < 9 ? 'big' : `small-${i}`, clusterId: 'paged', session: s });
     }
     for (const name of rec.notifications) await notify(container, name);
-    await drain(dataStore());
+    await drain(deps.store);
 
     const walked: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
       const q = `limit=4${cursor === undefined ? '' : `&cursor=${cursor}`}`;
-      const res = await call(listSessionsHandler, `/x?${q}`, { namespace: 'paged', cluster: 'big' });
+      const res = await call(listSessions, `/x?${q}`, { namespace: 'paged', cluster: 'big' });
       const body = res.body as { sessions: { sessionName: string }[]; nextCursor?: string };
       walked.push(...body.sessions.map((x) => x.sessionName));
       cursor = body.nextCursor;
@@ -163,41 +154,41 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
     expect(pages).toBe(3);
     expect(walked).toEqual(names.slice(0, 9).reverse());
 
-    const first = await call(listClustersV1Handler, '/api/v1/clusters?limit=2');
+    const first = await call(listClustersV1, '/api/v1/clusters?limit=2');
     const firstBody = first.body as { clusters: { name: string }[]; nextCursor: string };
     expect(firstBody.clusters.map((c) => c.name)).toEqual(['big', 'small-10']);
-    const rest = await call(listClustersV1Handler, `/api/v1/clusters?limit=2&cursor=${firstBody.nextCursor}`);
+    const rest = await call(listClustersV1, `/api/v1/clusters?limit=2&cursor=${firstBody.nextCursor}`);
     expect(rest.body).toEqual({
       clusters: [expect.objectContaining({ name: 'small-11' }), expect.objectContaining({ name: 'small-9' })],
     });
 
-    const badLimit = await call(listSessionsHandler, '/x?limit=0', { namespace: 'paged', cluster: 'big' });
+    const badLimit = await call(listSessions, '/x?limit=0', { namespace: 'paged', cluster: 'big' });
     expect(badLimit).toMatchObject({ status: 400, body: { error: 'invalid_parameter', field: 'limit' } });
     // A cursor handed out for another query is refused, not followed.
-    const foreign = await call(listSessionsHandler, `/x?cursor=${firstBody.nextCursor}`, {
+    const foreign = await call(listSessions, `/x?cursor=${firstBody.nextCursor}`, {
       namespace: 'paged',
       cluster: 'big',
     });
     expect(foreign).toMatchObject({ status: 400, body: { error: 'invalid_parameter', field: 'cursor' } });
     // GET /api/clusters keeps upstream's unpaged array.
-    expect((await call(listClustersHandler, '/api/clusters')).body).toHaveLength(12);
+    expect((await call(listClusters, '/api/clusters')).body).toHaveLength(12);
   });
 
   it('answers 404 for an unknown cluster and 400 naming a bad parameter', async () => {
     useAzurite();
-    const missing = await call(listSessionsHandler, '/x', { namespace: 'default', cluster: 'nope' });
+    const missing = await call(listSessions, '/x', { namespace: 'default', cluster: 'nope' });
     expect(missing).toMatchObject({ status: 404, body: { error: 'cluster_not_found' } });
-    const bad = await call(listSessionsHandler, '/x', { namespace: 'Bad_NS', cluster: 'rc' });
+    const bad = await call(listSessions, '/x', { namespace: 'Bad_NS', cluster: 'rc' });
     expect(bad).toMatchObject({ status: 400, body: { error: 'invalid_parameter', field: 'namespace' } });
-    expect((await call(listClustersHandler, '/api/clusters')).body).toEqual([]);
+    expect((await call(listClusters, '/api/clusters')).body).toEqual([]);
   });
 
   it('answers 503 with Retry-After, never an empty list, when storage is unreachable', async () => {
     useDeadStorage();
     for (const [handler, params] of [
-      [listClustersHandler, {}],
-      [listClustersV1Handler, {}],
-      [listSessionsHandler, { namespace: 'default', cluster: 'rc' }],
+      [listClusters, {}],
+      [listClustersV1, {}],
+      [listSessions, { namespace: 'default', cluster: 'rc' }],
     ] as const) {
       const res = await call(handler, '/x', params);
       expect(res.status).toBe(503);
@@ -209,25 +200,24 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
   });
 
   it('reindexes over the admin route, with a dry run, and rejects a bad flag', async () => {
-    const container = useAzurite();
-    const rec = new Recorder(dataStore());
+    useAzurite();
+    const rec = new Recorder(deps.store);
     await rec.log('default', { cluster: 'rc', clusterId: 'default', session: S_OLD }, 'head', 'raylet.out', [
       'x',
     ]);
-    const dry = await call(reindexHandler, '/api/v1/admin/reindex?dryRun=true', {}, 'POST');
+    const dry = await call(reindex, '/api/v1/admin/reindex?dryRun=true', {}, 'POST');
     expect(dry).toMatchObject({
       status: 200,
       body: { dryRun: true, added: [`default/rc/${S_OLD}`], corrections: 1, done: true },
     });
-    expect((await call(listClustersHandler, '/api/clusters')).body).toEqual([]);
-    const real = await call(reindexHandler, '/api/v1/admin/reindex', {}, 'POST');
+    expect((await call(listClusters, '/api/clusters')).body).toEqual([]);
+    const real = await call(reindex, '/api/v1/admin/reindex', {}, 'POST');
     expect(real).toMatchObject({
       status: 200,
       body: { dryRun: false, added: [`default/rc/${S_OLD}`], sessions: 1 },
     });
-    expect((await call(listClustersHandler, '/api/clusters')).body).toHaveLength(1);
-    const bad = await call(reindexHandler, '/api/v1/admin/reindex?dryRun=yes', {}, 'POST');
+    expect((await call(listClusters, '/api/clusters')).body).toHaveLength(1);
+    const bad = await call(reindex, '/api/v1/admin/reindex?dryRun=yes', {}, 'POST');
     expect(bad).toMatchObject({ status: 400, body: { field: 'dryRun' } });
-    expect(container).toBeTruthy();
   });
 });

@@ -1,28 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { appendLogHandler } from '../../src/functions/appendLog.js';
+import { describe, expect, it } from 'vitest';
+import { appendLog } from '../../src/functions/appendLog.js';
 import { heldBack } from '../../src/core/ingest/holdBack.js';
-import { appendLog } from '../../src/core/ingest/logs.js';
+import { appendLog as appendToLog } from '../../src/core/ingest/logs.js';
 import { logBlob } from '../../src/core/layout.js';
 import { StorageError } from '../../src/storage/errors.js';
+import { seededRandom } from '../helpers/random.js';
 import { eventually } from '../helpers/storage.js';
-import { forgetTails } from '../../src/core/ingest/segments.js';
 import {
   allBlobs,
   allBlobsWithUncommitted,
   call,
   putRequest,
+  restartApp,
   readLog,
-  restoreEnv,
   streamedPutRequest,
   target,
   useFreshApp,
 } from './ingestSupport.js';
 
-afterEach(restoreEnv);
-
-const put = (opts: Parameters<typeof putRequest>[0]) => call(appendLogHandler, putRequest(opts));
+const put = (opts: Parameters<typeof putRequest>[0]) => call(appendLog, putRequest(opts));
 const ref = { cluster: target.cluster, clusterId: target.clusterId, session: target.session };
 
 describe('log append rules (handler against Azurite)', () => {
@@ -120,7 +118,7 @@ describe('log append rules (handler against Azurite)', () => {
     // A body of known length streams straight into the log: the first 4 MiB piece is stored, then
     // the client goes away.
     const cut = await call(
-      appendLogHandler,
+      appendLog,
       streamedPutRequest({
         offset: 0,
         chunks: [source.subarray(0, 5 * MiB)],
@@ -157,7 +155,7 @@ describe('log append rules (handler against Azurite)', () => {
     // No log blob, and no scratch blob, not even uncommitted blocks.
     expect(await allBlobsWithUncommitted(store)).toEqual([]);
     const chunked = await call(
-      appendLogHandler,
+      appendLog,
       streamedPutRequest({
         offset: 0,
         chunks: [source.subarray(0, 5 * 1024 * 1024)],
@@ -189,13 +187,13 @@ describe('log append rules (handler against Azurite)', () => {
     });
     const source = randomBytes(9 * 1024 * 1024);
     const chunks = [source.subarray(0, 5_000_000), source.subarray(5_000_000)];
-    await expect(appendLog(failing, target, 0, heldBack(failing, chunks), 45_000)).rejects.toThrow(
+    await expect(appendToLog(failing, target, 0, heldBack(failing, chunks), 45_000)).rejects.toThrow(
       StorageError,
     );
     expect(staged).toBe(2);
     expect(await allBlobsWithUncommitted(store)).toEqual([]);
     // The same request again completes.
-    const again = await appendLog(store, target, 0, heldBack(store, chunks), 45_000);
+    const again = await appendToLog(store, target, 0, heldBack(store, chunks), 45_000);
     expect(again).toMatchObject({ status: 'appended', nextOffset: source.byteLength });
     expect((await readLog(store))?.equals(source)).toBe(true);
   });
@@ -204,7 +202,7 @@ describe('log append rules (handler against Azurite)', () => {
     const store = useFreshApp();
     const source = randomBytes(9 * 1024 * 1024 + 123);
     const chunks = Array.from({ length: 10 }, (_, i) => source.subarray(i * 1_000_000, (i + 1) * 1_000_000));
-    const r = await call(appendLogHandler, streamedPutRequest({ offset: 0, chunks }));
+    const r = await call(appendLog, streamedPutRequest({ offset: 0, chunks }));
     expect(r).toMatchObject({ status: 200, body: { status: 'appended', nextOffset: source.byteLength } });
     expect((await readLog(store))?.equals(source)).toBe(true);
     const gz = await put({
@@ -232,7 +230,7 @@ describe('log append rules (handler against Azurite)', () => {
   });
 
   it('answers a gzip bomb 413 and writes nothing past the limit', async () => {
-    const store = useFreshApp({ INGEST_MAX_BODY_BYTES: String(1024 * 1024) });
+    const store = useFreshApp({ maxBodyBytes: 1024 * 1024 });
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
     expect(bomb.byteLength).toBeLessThan(1024 * 1024);
     const r = await put({ offset: 0, body: bomb, headers: { 'content-encoding': 'gzip' } });
@@ -243,7 +241,7 @@ describe('log append rules (handler against Azurite)', () => {
   });
 
   it('writes nothing for a bomb past a large limit (several pieces within it), and a retry is safe', async () => {
-    const store = useFreshApp({ INGEST_MAX_BODY_BYTES: String(10 * 1024 * 1024) });
+    const store = useFreshApp({ maxBodyBytes: 10 * 1024 * 1024 });
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 'a'));
     const r = await put({ offset: 0, body: bomb, headers: { 'content-encoding': 'gzip' } });
     expect(r).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
@@ -256,20 +254,21 @@ describe('log append rules (handler against Azurite)', () => {
 
   it('ends byte-identical to the source with 20 concurrent writers sending overlapping chunks', async () => {
     const store = useFreshApp();
-    const source = randomBytes(512 * 1024);
+    const random = seededRandom();
+    const source = random.bytes(512 * 1024);
     const writer = async () => {
       let pos = 0;
       let requests = 0;
       while (pos < source.byteLength) {
-        const start = Math.max(0, pos - Math.floor(Math.random() * 4096));
-        const end = Math.min(source.byteLength, start + 1 + Math.floor(Math.random() * 48 * 1024));
+        const start = Math.max(0, pos - random.int(4096));
+        const end = Math.min(source.byteLength, start + 1 + random.int(48 * 1024));
         const r = await put({ offset: start, body: source.subarray(start, end) });
         requests += 1;
         if (r.status === 200) pos = Math.max(pos, Number(r.body.nextOffset));
         else if (r.status === 409 && r.body.error === 'offset_gap') pos = Number(r.body.expectedOffset);
         else throw new Error(`unexpected answer ${r.status} ${JSON.stringify(r.body)}`);
         // Now and then jump back to resend an old range, as a restarted collector would.
-        if (Math.random() < 0.1) pos = Math.floor(Math.random() * pos);
+        if (random() < 0.1) pos = random.int(pos);
       }
       return requests;
     };
@@ -291,7 +290,7 @@ describe('log segments past the block limit (LOG_SEGMENT_MAX_BLOCKS lowered)', (
   });
 
   it('rolls over to new segments and still reads as one file', async () => {
-    const store = useFreshApp({ LOG_SEGMENT_MAX_BLOCKS: '3' });
+    const store = useFreshApp({ segmentMaxBlocks: 3 });
     const parts = Array.from({ length: 10 }, (_, i) => `chunk ${i}\n`);
     let at = 0;
     for (const p of parts) {
@@ -312,19 +311,20 @@ describe('log segments past the block limit (LOG_SEGMENT_MAX_BLOCKS lowered)', (
     expect((await put({ offset: 0, body: parts.join('') })).body.status).toBe('duplicate');
     expect((await put({ offset: 2, body: 'X' })).body.error).toBe('offset_conflict');
     // A fresh process (no cached tail) continues at the right place.
-    forgetTails();
+    restartApp();
     const next = await put({ offset: at, body: 'tail\n' });
     expect(next.body).toMatchObject({ status: 'appended', nextOffset: at + 5 });
     expect((await readLog(store, target, 3))?.toString()).toBe(`${parts.join('')}tail\n`);
   });
 
   it('stays byte-identical with concurrent writers across rollovers', async () => {
-    const store = useFreshApp({ LOG_SEGMENT_MAX_BLOCKS: '2' });
-    const source = randomBytes(64 * 1024);
+    const store = useFreshApp({ segmentMaxBlocks: 2 });
+    const random = seededRandom();
+    const source = random.bytes(64 * 1024);
     const writer = async () => {
       let pos = 0;
       while (pos < source.byteLength) {
-        const end = Math.min(source.byteLength, pos + 1 + Math.floor(Math.random() * 4096));
+        const end = Math.min(source.byteLength, pos + 1 + random.int(4096));
         const r = await put({ offset: pos, body: source.subarray(pos, end) });
         if (r.status === 200) pos = Number(r.body.nextOffset);
         else if (r.status === 409 && r.body.error === 'offset_gap') pos = Number(r.body.expectedOffset);

@@ -1,24 +1,12 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { appendLogHandler } from '../../src/functions/appendLog.js';
-import { postBatchHandler } from '../../src/functions/postBatch.js';
-import { postEventsHandler } from '../../src/functions/postEvents.js';
-import { parseBatch, storeBatch } from '../../src/core/ingest/batch.js';
-import { http, json } from '../../src/http/respond.js';
+import { describe, expect, it } from 'vitest';
+import { appendLog } from '../../src/functions/appendLog.js';
+import { postBatch } from '../../src/functions/postBatch.js';
+import { postEvents } from '../../src/functions/postEvents.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
 import { StorageError } from '../../src/storage/errors.js';
-import { azuriteConnectionString } from '../helpers/storage.js';
-import {
-  allBlobs,
-  call,
-  postRequest,
-  putRequest,
-  restoreEnv,
-  SESSION,
-  useFreshApp,
-} from './ingestSupport.js';
-
-afterEach(restoreEnv);
+import { unreachableStore } from '../helpers/storage.js';
+import { allBlobs, call, postRequest, putRequest, SESSION, useApp, useFreshApp } from './ingestSupport.js';
 
 const rayEvent = () => ({
   eventId: 'AAECAwQFBgcICQoLDA0ODxAREhMU',
@@ -27,7 +15,7 @@ const rayEvent = () => ({
   sessionName: SESSION,
 });
 
-/** Invalid values for each name of API.md's table (after the host's one percent-decoding). */
+/** Invalid values for each name of docs/api.md's table (after the host's one percent-decoding). */
 const INVALID: Record<string, string[]> = {
   namespace: ['Default', 'a_b', '-a', 'a'.repeat(64), 'a%2fb', 'a.b'],
   cluster: ['Ray', 'ray_cluster', 'ray..x', `${'a'.repeat(254)}`, '-ray', 'a%41'],
@@ -51,10 +39,7 @@ describe('append: bad input is answered with its status and writes nothing', () 
     it(`rejects every invalid ${field} in the path with 400 naming it`, async () => {
       const store = useFreshApp();
       for (const value of values) {
-        const r = await call(
-          appendLogHandler,
-          putRequest({ offset: 0, body: 'x', params: { [field]: value } }),
-        );
+        const r = await call(appendLog, putRequest({ offset: 0, body: 'x', params: { [field]: value } }));
         expect(r.status, `${field}=${JSON.stringify(value)}`).toBe(400);
         expect(r.body).toMatchObject({ error: 'invalid_parameter', field });
       }
@@ -65,7 +50,7 @@ describe('append: bad input is answered with its status and writes nothing', () 
   it('rejects an invalid clusterId in the query with 400 naming it', async () => {
     const store = useFreshApp();
     for (const clusterId of ['..', '.', 'a/b', 'x'.repeat(65), '']) {
-      const r = await call(appendLogHandler, putRequest({ offset: 0, body: 'x', query: { clusterId } }));
+      const r = await call(appendLog, putRequest({ offset: 0, body: 'x', query: { clusterId } }));
       expect(r.status, clusterId).toBe(400);
       expect(r.body).toMatchObject({ error: 'invalid_parameter', field: 'clusterId' });
     }
@@ -75,11 +60,11 @@ describe('append: bad input is answered with its status and writes nothing', () 
   it('rejects negative, non-numeric, huge and missing offsets', async () => {
     const store = useFreshApp();
     for (const offset of ['-1', 'abc', '1e3', '1.5', '', '99999999999999999999', String(2 ** 53)]) {
-      const r = await call(appendLogHandler, putRequest({ offset, body: 'x' }));
+      const r = await call(appendLog, putRequest({ offset, body: 'x' }));
       expect(r.status, offset).toBe(400);
       expect(r.body).toMatchObject({ error: 'invalid_parameter', field: 'offset' });
     }
-    const missing = await call(appendLogHandler, putRequest({ body: 'x' }));
+    const missing = await call(appendLog, putRequest({ body: 'x' }));
     expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_parameter', field: 'offset' } });
     await expectNothingWritten(store);
   });
@@ -94,28 +79,28 @@ describe('append: bad input is answered with its status and writes nothing', () 
       { 'content-encoding': 'gzip, gzip' },
     ];
     for (const headers of bad) {
-      const r = await call(appendLogHandler, putRequest({ offset: 0, body: 'x', headers }));
+      const r = await call(appendLog, putRequest({ offset: 0, body: 'x', headers }));
       expect(r.status, JSON.stringify(headers)).toBe(415);
     }
     await expectNothingWritten(store);
     const plain = await call(
-      appendLogHandler,
+      appendLog,
       putRequest({ offset: 0, body: 'ok', headers: { 'content-type': 'text/plain; charset=utf-8' } }),
     );
     expect(plain.status).toBe(200);
   });
 
   it('answers a body over the limit 413 before reading it, and a corrupt gzip 400', async () => {
-    const store = useFreshApp({ INGEST_MAX_BODY_BYTES: '1000' });
+    const store = useFreshApp({ maxBodyBytes: 1000 });
     const big = await call(
-      appendLogHandler,
+      appendLog,
       putRequest({ offset: 0, body: 'x'.repeat(1001), headers: { 'content-length': '1001' } }),
     );
     expect(big).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
-    const chunked = await call(appendLogHandler, putRequest({ offset: 0, body: 'x'.repeat(1001) }));
+    const chunked = await call(appendLog, putRequest({ offset: 0, body: 'x'.repeat(1001) }));
     expect(chunked).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
     const corrupt = await call(
-      appendLogHandler,
+      appendLog,
       putRequest({
         offset: 0,
         body: Buffer.from('not gzip at all'),
@@ -125,7 +110,7 @@ describe('append: bad input is answered with its status and writes nothing', () 
     expect(corrupt).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
     await expectNothingWritten(store);
     const ok = await call(
-      appendLogHandler,
+      appendLog,
       putRequest({ offset: 0, body: gzipSync('x'.repeat(1000)), headers: { 'content-encoding': 'gzip' } }),
     );
     expect(ok.status).toBe(200);
@@ -138,7 +123,7 @@ describe('events and batch: bad input', () => {
   it('answers a body that is not a JSON array 400 invalid_body', async () => {
     const store = useFreshApp();
     for (const raw of ['{"a":1}', 'not json', '', '   ', '"text"', 'null', '[1,2']) {
-      const r = await call(postEventsHandler, postRequest('v1/events', null, { query, raw }));
+      const r = await call(postEvents, postRequest('v1/events', null, { query, raw }));
       expect(r.status, raw).toBe(400);
       expect(r.body.error).toBe('invalid_body');
     }
@@ -156,12 +141,12 @@ describe('events and batch: bad input', () => {
       ['clusterId', { ...query, clusterId: '..' }],
       ['node', { ...query, node: '..' }],
     ] as const) {
-      const r = await call(postEventsHandler, postRequest('v1/events', [], { query: q }));
+      const r = await call(postEvents, postRequest('v1/events', [], { query: q }));
       expect(r.status, JSON.stringify(q)).toBe(400);
       expect(r.body).toMatchObject({ error: 'invalid_parameter', field });
     }
     const type = await call(
-      postEventsHandler,
+      postEvents,
       postRequest('v1/events', [], { query, headers: { 'content-type': 'text/xml' } }),
     );
     expect(type.status).toBe(415);
@@ -184,12 +169,12 @@ describe('events and batch: bad input', () => {
       [{ ...good, metadata: 'x' }, 'metadata'],
     ];
     for (const [body, field] of cases) {
-      const r = await call(postBatchHandler, postRequest('v1/batch', body));
+      const r = await call(postBatch, postRequest('v1/batch', body));
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body).toMatchObject({ error: 'invalid_parameter', field });
     }
     for (const raw of ['[]', 'nope', '', '42']) {
-      const r = await call(postBatchHandler, postRequest('v1/batch', null, { raw }));
+      const r = await call(postBatch, postRequest('v1/batch', null, { raw }));
       expect(r).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
     }
     await expectNothingWritten(store);
@@ -198,15 +183,13 @@ describe('events and batch: bad input', () => {
 
 describe('storage failures are answered 429/503 with Retry-After, never as a client error', () => {
   it('answers 503 with Retry-After when storage is unreachable', async () => {
-    useFreshApp({
-      AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString().replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:9'),
-    });
-    const append = await call(appendLogHandler, putRequest({ offset: 0, body: 'x' }));
+    useApp(unreachableStore());
+    const append = await call(appendLog, putRequest({ offset: 0, body: 'x' }));
     expect(append.status).toBe(503);
     expect(append.body.error).toBe('storage_unavailable');
     expect(Number(append.headers['retry-after'])).toBeGreaterThan(0);
     const events = await call(
-      postEventsHandler,
+      postEvents,
       postRequest('v1/events', [rayEvent()], {
         query: { namespace: 'default', cluster: 'raycluster-kuberay', node: 'head-1' },
       }),
@@ -224,17 +207,18 @@ describe('storage failures are answered 429/503 with Retry-After, never as a cli
         return Reflect.get(target, prop, receiver) as unknown;
       },
     });
-    const handler = http(async () => {
-      const batch = parseBatch({
+    // The real registered handler, built with the throttling store.
+    useApp(throttling);
+    const r = await call(
+      postBatch,
+      postRequest('v1/batch', {
         namespace: 'default',
         cluster: 'raycluster-kuberay',
         session: SESSION,
         node: 'head-1',
         chunks: [{ file: 'a.log', offset: 0, data: 'x' }],
-      });
-      return json(200, await storeBatch(throttling, batch, 45_000));
-    });
-    const r = await call(handler, postRequest('v1/batch', {}));
+      }),
+    );
     expect(r.status).toBe(429);
     expect(r.headers['retry-after']).toBe('2');
   });

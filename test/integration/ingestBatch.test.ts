@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureMetadata } from '../../src/core/ingest/metadata.js';
 import { metadataBlob } from '../../src/core/layout.js';
-import { postBatchHandler } from '../../src/functions/postBatch.js';
+import { postBatch } from '../../src/functions/postBatch.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
-import { call, postRequest, readLog, restoreEnv, SESSION, target, useFreshApp } from './ingestSupport.js';
-
-afterEach(restoreEnv);
+import { call, postRequest, readLog, SESSION, target, useFreshApp } from './ingestSupport.js';
 
 async function readDoc(store: BlobStore, name: string): Promise<Record<string, unknown>> {
   return JSON.parse((await store.readText(name))?.text ?? '{}') as Record<string, unknown>;
 }
 
 const envelope = { namespace: 'default', cluster: 'raycluster-kuberay', session: SESSION, node: 'head-1' };
-const post = (body: unknown) => call(postBatchHandler, postRequest('v1/batch', body));
+const post = (body: unknown) => call(postBatch, postRequest('v1/batch', body));
 
 describe('batch (handler against Azurite)', () => {
   it('answers one result per chunk in request order, with item errors naming the field', async () => {
@@ -41,7 +39,9 @@ describe('batch (handler against Azurite)', () => {
       { file: 'raylet.out', status: 'appended', offset: 0, nextOffset: 6 },
       { file: 'raylet.out', status: 'appended', offset: 6, nextOffset: 12 },
       { file: 'dump.bin', status: 'appended', offset: 0, nextOffset: 3 },
-      expect.objectContaining({ file: null, error: 'invalid_parameter', field: 'chunks[3].file' }),
+      // Regression: an invalid file name was answered `"file": null`; the contract's item error echoes
+      // the file as sent (JSON-escaped in the answer, so safe).
+      expect.objectContaining({ file: '../etc/passwd', error: 'invalid_parameter', field: 'chunks[3].file' }),
       expect.objectContaining({ file: 'raylet.out', error: 'invalid_parameter', field: 'chunks[4].offset' }),
       expect.objectContaining({
         file: 'raylet.out',
@@ -78,7 +78,7 @@ describe('batch (handler against Azurite)', () => {
     };
     const body = { ...envelope, events: [event, { eventId: 'x' }], metadata: { rayVersion: '2.52.1' } };
     const r = await call(
-      postBatchHandler,
+      postBatch,
       postRequest('v1/batch', null, {
         raw: gzipSync(JSON.stringify(body)),
         headers: { 'content-encoding': 'gzip' },

@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storeEvents } from '../../src/core/ingest/events.js';
-import { forgetSeen } from '../../src/core/ingest/seen.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { metadataBlob } from '../../src/core/layout.js';
 import { parseRfc3339Nanos } from '../../src/core/query/timestamp.js';
-import { postEventsHandler } from '../../src/functions/postEvents.js';
+import { postEvents } from '../../src/functions/postEvents.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
-import { allBlobs, call, postRequest, restoreEnv, SESSION, useFreshApp } from './ingestSupport.js';
-
-afterEach(restoreEnv);
+import { reopen } from '../helpers/storage.js';
+import { allBlobs, call, postRequest, restartApp, SESSION, useFreshApp } from './ingestSupport.js';
 
 const query = { namespace: 'default', cluster: 'raycluster-kuberay', node: 'head-1' };
 const PREFIX = `log/raycluster-kuberay_default/${SESSION}/`;
@@ -33,7 +31,7 @@ function rayEvent(opts: { jobId?: string; session?: string } = {}): Record<strin
 }
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  call(postEventsHandler, postRequest('v1/events', body, { query, headers }));
+  call(postEvents, postRequest('v1/events', body, { query, headers }));
 
 /** Every stored event, with the blob it is in. */
 async function storedEvents(store: BlobStore): Promise<{ blob: string; event: Record<string, unknown> }[]> {
@@ -70,7 +68,7 @@ describe('Ray events (handler against Azurite)', () => {
     const again = await post(events);
     expect(again).toMatchObject({ status: 200, body: { accepted: 0, duplicates: 97, rejected: 3 } });
     // A new process knows the ids too: they are recorded durably, not only in memory.
-    forgetSeen();
+    restartApp();
     const third = await post(events);
     expect(third.body).toMatchObject({ accepted: 0, duplicates: 97 });
     expect(await allBlobs(store)).toEqual(blobsBefore);
@@ -119,7 +117,7 @@ describe('Ray events (handler against Azurite)', () => {
     const other = 'session_2026-01-28_00-00-00_000001';
     const body = [rayEvent(), rayEvent({ session: other })];
     const r = await call(
-      postEventsHandler,
+      postEvents,
       postRequest('v1/events', null, {
         query,
         raw: gzipSync(JSON.stringify(body)),
@@ -186,13 +184,14 @@ describe('Ray events (handler against Azurite)', () => {
     await expect(storeEvents(failing, target, events, 45_000)).rejects.toThrow('storage went away');
     expect(await storedEvents(store)).toHaveLength(10);
     // A new process gets the resend: the events are stored again (the query side dedupes), none lost.
-    forgetSeen();
-    const resend = await storeEvents(store, target, events, 45_000);
+    const resend = await storeEvents(reopen(store), target, events, 45_000);
     expect(resend).toMatchObject({ accepted: 10, duplicates: 0 });
     const ids = (await storedEvents(store)).map((e) => e.event.eventId);
     expect(new Set(ids)).toEqual(new Set(events.map((e) => e.eventId)));
     // Once recorded, a further resend adds nothing.
-    forgetSeen();
-    expect(await storeEvents(store, target, events, 45_000)).toMatchObject({ accepted: 0, duplicates: 10 });
+    expect(await storeEvents(reopen(store), target, events, 45_000)).toMatchObject({
+      accepted: 0,
+      duplicates: 10,
+    });
   });
 });

@@ -1,56 +1,42 @@
-/** Shared helpers of the ingest integration tests: calling the handlers against the run's Azurite. */
-import {
-  HttpRequest,
-  InvocationContext,
-  type HttpHandler,
-  type HttpRequestInit,
-  type HttpResponseInit,
-} from '@azure/functions';
+/** Shared helpers of the ingest integration tests: the app's handlers against the run's Azurite. */
+import { HttpRequest, type HttpRequestInit } from '@azure/functions';
+import type { Deps } from '../../src/app/deps.js';
 import { logFile, type LogTarget } from '../../src/core/ingest/logs.js';
 import { readRange, locate } from '../../src/core/ingest/segments.js';
+import type { HttpFunction } from '../../src/http/route.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
-import { dataStore, resetClients } from '../../src/storage/clients.js';
-import { resetConfig } from '../../src/storage/config.js';
-import { azuriteConnectionString, azuriteService, uniqueContainer } from '../helpers/storage.js';
+import type { AppConfig } from '../../src/storage/config.js';
+import { send, testDeps, type Answer } from '../helpers/app.js';
+import { azuriteService, reopen } from '../helpers/storage.js';
 
-const saved = { ...process.env };
+let current: Deps | undefined;
 
-/** Points the app's settings at a fresh container of the run's Azurite; returns its store. */
-export function useFreshApp(env: Record<string, string> = {}): BlobStore {
-  process.env = {
-    ...saved,
-    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(),
-    AZURE_STORAGE_CONTAINER: uniqueContainer('ing'),
-    ...env,
-  };
-  resetConfig();
-  resetClients();
-  return dataStore();
+/** Builds the app for a test over a fresh container of the run's Azurite (settings as given); returns its store. */
+export function useFreshApp(settings: Partial<AppConfig> = {}): BlobStore {
+  current = testDeps({ settings });
+  return current.store;
 }
 
-export function restoreEnv(): void {
-  process.env = { ...saved };
-  resetConfig();
-  resetClients();
+/** Builds the app for a test over `store` (e.g. one that fails); returns it. */
+export function useApp(store: BlobStore): BlobStore {
+  current = testDeps({ store });
+  return store;
 }
 
-export interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
+/**
+ * The same app as a new process would see it: a new store object over the same container, so nothing
+ * learned before (cached tails, event ids) is known; settings kept.
+ */
+export function restartApp(): BlobStore {
+  if (current === undefined) throw new Error('call useFreshApp() first');
+  current = testDeps({ store: reopen(current.store), settings: current.settings });
+  return current.store;
 }
 
-export async function call(handler: HttpHandler, req: HttpRequest): Promise<Reply> {
-  const res: HttpResponseInit = await handler(req, new InvocationContext({ functionName: 'test' }));
-  const headers = Object.fromEntries(
-    Object.entries((res.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
-  );
-  const text = typeof res.body === 'string' ? res.body : '';
-  return {
-    status: res.status ?? 200,
-    headers,
-    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-  };
+/** Calls the handler the app registers for `fn`, built from the test's app (`useFreshApp`). */
+export function call(fn: HttpFunction, req: HttpRequest): Promise<Answer> {
+  if (current === undefined) throw new Error('call useFreshApp() first');
+  return send(fn.make(current), req);
 }
 
 export const SESSION = 'session_2026-01-27_10-52-59_373533_1';

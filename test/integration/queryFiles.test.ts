@@ -1,23 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { getMetadataHandler } from '../../src/functions/getMetadata.js';
-import { listFilesHandler } from '../../src/functions/listFiles.js';
-import { readLogFileHandler } from '../../src/functions/readLogFile.js';
-import { azuriteConnectionString } from '../helpers/storage.js';
+import { describe, expect, it } from 'vitest';
+import { getMetadata } from '../../src/functions/getMetadata.js';
+import { listFiles } from '../../src/functions/listFiles.js';
+import { readLogFile } from '../../src/functions/readLogFile.js';
+import { unreachableStore } from '../helpers/storage.js';
 import {
   call,
   sessionParams,
-  useEnv,
   useFreshContainer,
+  useStore,
   writeEvents,
   writeLog,
   writeMetadata,
 } from './queryFixtures.js';
 
-afterEach(() => useEnv({}));
-
 type Entry = { path: string; type: string; size?: number; etag?: string; lastModified?: string };
 const list = async (query: Record<string, string> = {}, params: Record<string, string> = {}) => {
-  const r = await call(listFilesHandler, sessionParams(params), query);
+  const r = await call(listFiles, sessionParams(params), query);
   return {
     ...r,
     body: r.status === 200 ? (r.json() as { entries: Entry[]; nextCursor?: string }) : undefined,
@@ -55,7 +53,7 @@ describe("listing a session's files (handler against Azurite)", () => {
     expect(first?.etag).toMatch(/^".+"$/);
     expect(new Date(first?.lastModified ?? '').toISOString()).toBe(first?.lastModified);
     // The listed ETag is the one a read of the file answers with.
-    const read = await call(readLogFileHandler, sessionParams({ node: 'head-1', file: 'raylet.out' }));
+    const read = await call(readLogFile, sessionParams({ node: 'head-1', file: 'raylet.out' }));
     expect(read.headers.etag).toBe(first?.etag);
   });
 
@@ -165,10 +163,7 @@ describe("listing a session's files (handler against Azurite)", () => {
   });
 
   it('answers 503, never an empty list, when storage is unreachable', async () => {
-    useEnv({
-      AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString().replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:9'),
-      AZURE_STORAGE_CONTAINER: 'unreachable',
-    });
+    useStore(unreachableStore());
     const r = await list({ clusterId: 'default' });
     expect(r.status).toBe(503);
     expect(r.json().error).toBe('storage_unavailable');
@@ -183,7 +178,7 @@ describe('session metadata (handler against Azurite)', () => {
       createTime: '2026-01-27T10:52:59Z',
       rayVersion: '2.52.1',
     });
-    const r = await call(getMetadataHandler, sessionParams());
+    const r = await call(getMetadata, sessionParams());
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^application\/json/);
     expect(r.json()).toMatchObject({
@@ -191,22 +186,17 @@ describe('session metadata (handler against Azurite)', () => {
       rayVersion: '2.52.1',
       createTime: '2026-01-27T10:52:59Z',
     });
-    const again = await call(
-      getMetadataHandler,
-      sessionParams(),
-      {},
-      { 'If-None-Match': r.headers.etag ?? '' },
-    );
+    const again = await call(getMetadata, sessionParams(), {}, { 'If-None-Match': r.headers.etag ?? '' });
     expect(again.status).toBe(304);
   });
 
   it('answers 404: session_not_found, or metadata_not_found when the session has data', async () => {
     const store = useFreshContainer();
-    const none = await call(getMetadataHandler, sessionParams());
+    const none = await call(getMetadata, sessionParams());
     expect(none.status).toBe(404);
     expect(none.json().error).toBe('session_not_found');
     await writeLog(store, 'head-1', 'a', ['a']);
-    const noMeta = await call(getMetadataHandler, sessionParams());
+    const noMeta = await call(getMetadata, sessionParams());
     expect(noMeta.status).toBe(404);
     expect(noMeta.json().error).toBe('metadata_not_found');
   });

@@ -1,5 +1,7 @@
-/** Shared set-up for the query integration tests: the app's env pointed at Azurite, and fixtures. */
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from '@azure/functions';
+/** Shared set-up for the query integration tests: the app over a fresh container of Azurite, and fixtures. */
+import type { Deps } from '../../src/app/deps.js';
+import type { HttpFunction } from '../../src/http/route.js';
+import type { BlobStore } from '../../src/storage/blobStore.js';
 import {
   eventStamp,
   logBlob,
@@ -9,23 +11,21 @@ import {
   type SessionRef,
 } from '../../src/core/layout.js';
 import { AzureBlobStore } from '../../src/storage/azureBlobStore.js';
-import { resetClients } from '../../src/storage/clients.js';
-import { resetConfig } from '../../src/storage/config.js';
-import { azuriteConnectionString, azuriteService, uniqueContainer } from '../helpers/storage.js';
+import { call as callHandler, testDeps, type Answer } from '../helpers/app.js';
+import { azuriteService, uniqueContainer } from '../helpers/storage.js';
 
-const saved = { ...process.env };
+let current: Deps | undefined;
 
-/** Points the app (config and clients) at a fresh container on the run's Azurite; returns a store on it. */
+/** Builds the app over a fresh container on the run's Azurite; returns a store on it. */
 export function useFreshContainer(tag = 'q'): AzureBlobStore {
-  const container = uniqueContainer(tag);
-  useEnv({ AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(), AZURE_STORAGE_CONTAINER: container });
-  return new AzureBlobStore(azuriteService(), container);
+  const store = new AzureBlobStore(azuriteService(), uniqueContainer(tag));
+  current = testDeps({ store });
+  return store;
 }
 
-export function useEnv(env: Record<string, string>): void {
-  process.env = { ...saved, ...env };
-  resetConfig();
-  resetClients();
+/** Builds the app over `store` (e.g. one whose storage is down). */
+export function useStore(store: BlobStore): void {
+  current = testDeps({ store });
 }
 
 export const NS = 'default';
@@ -84,49 +84,17 @@ export async function writeMetadata(store: AzureBlobStore, meta: Record<string, 
   );
 }
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  bytes: Buffer;
-  text: string;
-  json: () => Record<string, unknown>;
-}
+export type { Answer };
 
-async function bytesOf(body: HttpResponseInit['body']): Promise<Buffer> {
-  if (body === undefined || body === null) return Buffer.alloc(0);
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
-  if (body instanceof Uint8Array) return Buffer.from(body);
-  const chunks: Buffer[] = [];
-  for await (const c of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
-  return Buffer.concat(chunks);
-}
-
-/** Calls a handler the way the host would, for `route` (under /api) with its route params. */
-export async function call(
-  handler: HttpHandler,
+/** Calls the handler the app registers for `fn` (built from the test's app) with a GET. */
+export function call(
+  fn: HttpFunction,
   params: Record<string, string>,
   query: Record<string, string> = {},
   headers: Record<string, string> = {},
 ): Promise<Answer> {
-  const qs = new URLSearchParams(query).toString();
-  const req = new HttpRequest({
-    method: 'GET',
-    url: `http://localhost/api/test${qs === '' ? '' : `?${qs}`}`,
-    params,
-    headers,
-  });
-  const res = (await handler(req, new InvocationContext({ functionName: 'test' }))) as HttpResponseInit;
-  const bytes = await bytesOf(res.body);
-  const h: Record<string, string> = {};
-  for (const [k, v] of Object.entries((res.headers ?? {}) as Record<string, string>)) h[k.toLowerCase()] = v;
-  const text = bytes.toString('utf8');
-  return {
-    status: res.status ?? 200,
-    headers: h,
-    bytes,
-    text,
-    json: () => JSON.parse(text) as Record<string, unknown>,
-  };
+  if (current === undefined) throw new Error('call useFreshContainer() first');
+  return callHandler(fn.make(current), params, query, headers);
 }
 
 /** Route params of the session, plus more. */

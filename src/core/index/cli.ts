@@ -4,7 +4,7 @@
  * as JSON, and exits 1 when storage fails.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dataStore } from '../../storage/clients.js';
+import { depsFromEnv } from '../../app/deps.js';
 import { reconcile } from './reconcile.js';
 
 /** Copies `Values` of local.settings.json into the environment, as `func start` does (env wins). */
@@ -19,7 +19,7 @@ function loadLocalSettings(file = 'local.settings.json'): void {
 async function main(): Promise<void> {
   loadLocalSettings();
   const dryRun = process.argv.includes('--dry-run');
-  const report = await reconcile(dataStore(), { dryRun });
+  const report = await reconcile(depsFromEnv(process.env).store, { dryRun });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   const fixed = report.added.length + report.removed.length + report.changed.length;
   process.stderr.write(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify, entryOf, fold, observe, type Observation, type ObservedProps } from './facts.js';
 import { canonical, CorruptIndexError, parse, type SessionDoc } from './schema.js';
-import { shuffled } from '../../../test/helpers/shuffle.js';
+import { shuffled } from '../../../test/helpers/random.js';
 
 const S1 = 'session_2026-01-27_10-52-59_373533_1';
 const at = (iso: string) => new Date(iso);

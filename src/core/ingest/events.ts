@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import type { BlobStore } from '../../storage/blobStore.js';
 import { eventStamp, jobEventsBlob, nodeEventsBlob } from '../layout.js';
 import { nanosKey, parseRfc3339Nanos } from '../query/timestamp.js';
-import { clusterIdName, clusterName, namespaceName, nodeName } from '../names.js';
 import { checkEvent, type EventError, type ValidEvent } from './eventCheck.js';
 import { attribution, sessionRef } from './logs.js';
 import { ensureMetadata, type SessionTarget } from './metadata.js';
@@ -22,20 +21,17 @@ export interface EventsTarget {
   node: string;
 }
 
+/** Malformed events listed in a reply, the first by index; `rejected` counts them all. */
+export const MAX_LISTED_ERRORS = 100;
+
 export interface EventsResult {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** The first MAX_LISTED_ERRORS malformed events. */
   errors: EventError[];
-}
-
-/** Validates the names of an events target (400 naming the field). */
-export function checkEventsTarget(t: EventsTarget): EventsTarget {
-  namespaceName(t.namespace);
-  clusterName(t.cluster);
-  clusterIdName(t.clusterId);
-  nodeName(t.node);
-  return t;
+  /** How many more were rejected than are listed (absent when all are). */
+  errorsOmitted?: number;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -70,13 +66,18 @@ export function timeSpan(
 }
 
 /** Writes one file of events under a fresh, unique name. */
-async function writeFile(store: BlobStore, t: EventsTarget & SessionTarget, events: ValidEvent[]) {
+async function writeFile(
+  store: BlobStore,
+  t: EventsTarget & SessionTarget,
+  events: ValidEvent[],
+  clock: () => Date,
+) {
   const ref = sessionRef(t);
   const jobId = events[0]?.jobId ?? null;
   const body = JSON.stringify(events.map((e) => e.event));
   const metadata = { ...attribution(t), node: t.node, ...timeSpan(events.map((e) => e.event)) };
   for (;;) {
-    const stamp = eventStamp(new Date(), randomBytes(6).toString('hex'));
+    const stamp = eventStamp(clock(), randomBytes(6).toString('hex'));
     const name =
       jobId === null ? nodeEventsBlob(ref, t.node, stamp) : jobEventsBlob(ref, jobId, t.node, stamp);
     if (await store.putIfAbsent(name, body, 'application/json; charset=utf-8', metadata)) return;
@@ -89,13 +90,14 @@ async function storeSession(
   t: EventsTarget & SessionTarget,
   events: ValidEvent[],
   maxBlocks: number,
+  clock: () => Date,
 ): Promise<{ accepted: number; duplicates: number }> {
   const seen = seenLog(store, sessionRef(t), maxBlocks);
   const { fresh, duplicates } = await seen.admit(events.map((e) => e.eventId));
   const taken = new Set<string>();
   const toStore = events.filter((e) => fresh.has(e.eventId) && !taken.has(e.eventId) && taken.add(e.eventId));
   const groups = [...groupBy(toStore, (e) => e.jobId ?? '').values()];
-  const outcomes = await Promise.allSettled(groups.map((g) => writeFile(store, t, g)));
+  const outcomes = await Promise.allSettled(groups.map((g) => writeFile(store, t, g, clock)));
   const stored = groups.filter((_, i) => outcomes[i]?.status === 'fulfilled').flat();
   const failed = groups.filter((_, i) => outcomes[i]?.status === 'rejected').flat();
   seen.settle(
@@ -118,18 +120,26 @@ export async function storeEvents(
   t: EventsTarget,
   raw: unknown[],
   maxBlocks: number,
+  /** The time now, for the stamps of new event files. */
+  clock: () => Date = () => new Date(),
 ): Promise<EventsResult> {
-  const checked = raw.map((e, i) => checkEvent(e, i));
-  const valid = checked.filter((c): c is ValidEvent => 'event' in c);
-  const errors = checked.filter((c): c is EventError => !('event' in c));
+  const valid: ValidEvent[] = [];
+  const errors: EventError[] = [];
+  let rejected = 0;
+  for (const [i, e] of raw.entries()) {
+    const c = checkEvent(e, i);
+    if ('event' in c) valid.push(c);
+    else if (++rejected <= MAX_LISTED_ERRORS) errors.push(c);
+  }
   const sessions = [...groupBy(valid, (e) => e.session).entries()];
   const results = await Promise.all(
-    sessions.map(([session, events]) => storeSession(store, { ...t, session }, events, maxBlocks)),
+    sessions.map(([session, events]) => storeSession(store, { ...t, session }, events, maxBlocks, clock)),
   );
   return {
     accepted: results.reduce((n, r) => n + r.accepted, 0),
     duplicates: results.reduce((n, r) => n + r.duplicates, 0),
-    rejected: errors.length,
+    rejected,
     errors,
+    ...(rejected > errors.length && { errorsOmitted: rejected - errors.length }),
   };
 }

@@ -35,7 +35,7 @@ export function logFile(t: LogTarget, maxBlocks: number): SegmentedFile {
 }
 
 /**
- * Appends `body` at `offset` of a node's log file by the rules of API.md, then records the session
+ * Appends `body` at `offset` of a node's log file by the rules of docs/api.md, then records the session
  * and tells the index the file grew (a trailing re-read of its source, at most once per window:
  * Event Grid raises nothing for an append). Both run for a duplicate too, so the retry of a request
  * that failed after its append does them.
@@ -46,8 +46,9 @@ export async function appendLog(
   offset: number,
   body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   maxBlocks: number,
+  onWrite?: (at: number, length: number) => void,
 ): Promise<AppendResult> {
-  const result = await appendFile(store, logFile(t, maxBlocks), offset, body);
+  const result = await appendFile(store, logFile(t, maxBlocks), offset, body, onWrite);
   await ensureMetadata(store, t);
   await noteAppend(store, t);
   return result;

@@ -2,6 +2,7 @@
  * Session metadata (`metadir/<namespace>_<cluster>/<session>/metadata.json`): written by the first
  * accepted ingest of a session, merged later with the first value of every key kept.
  */
+import { storeCache } from '../storeCache.js';
 import type { BlobStore } from '../../storage/blobStore.js';
 import { metadataBlob } from '../layout.js';
 import { parseSession } from '../session.js';
@@ -17,8 +18,8 @@ export type MetadataOutcome = 'written' | 'merged' | 'unchanged';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-// Per process: metadata files known to exist, so that the hot path does no I/O for them.
-const known = new Set<string>();
+// Per store: metadata files known to exist, so that the hot path does no I/O for them.
+const known = (store: BlobStore) => storeCache<true>(store, 'metadataWritten', 10_000);
 
 /** The fields every metadata.json holds. */
 export function baseMetadata(t: SessionTarget): Record<string, unknown> {
@@ -62,12 +63,11 @@ export async function ensureMetadata(
   extra: Record<string, unknown> = {},
 ): Promise<MetadataOutcome> {
   const name = metadataBlob(t.namespace, t.cluster, t.session);
-  const key = `${store.container}/${name}`;
   const base = baseMetadata(t);
   if (Object.keys(extra).length === 0) {
-    if (known.has(key)) return 'unchanged';
+    if (known(store).has(name)) return 'unchanged';
     const created = await store.putIfAbsent(name, JSON.stringify(base), JSON_TYPE);
-    known.add(key);
+    known(store).set(name, true);
     return created ? 'written' : 'unchanged';
   }
   const r = await store.update(
@@ -80,6 +80,6 @@ export async function ensureMetadata(
     },
     JSON_TYPE,
   );
-  known.add(key);
+  known(store).set(name, true);
   return r.created ? 'written' : r.written ? 'merged' : 'unchanged';
 }

@@ -5,6 +5,7 @@
  * crash in between can only cause a duplicate on resend (the query side dedupes by eventId too),
  * never a loss.
  */
+import { storeCache } from '../storeCache.js';
 import type { BlobStore } from '../../storage/blobStore.js';
 import { eventsSeenBlob, type SessionRef } from '../layout.js';
 import { MAX_PIECE } from './pieces.js';
@@ -197,15 +198,12 @@ export class SeenLog {
   }
 }
 
-const logs = new Map<string, SeenLog>();
-const MAX_SESSIONS = 1_000;
-
-/** The process-wide seen-log of a session (its ids are loaded on first use). */
+/** The seen-log of a session for this store (its ids are loaded on first use; 1,000 sessions kept). */
 export function seenLog(store: BlobStore, ref: SessionRef, maxBlocks: number): SeenLog {
-  const key = `${store.container}/${eventsSeenBlob(ref)}`;
+  const logs = storeCache<SeenLog>(store, 'seenLogs', 1_000);
+  const key = eventsSeenBlob(ref);
   let log = logs.get(key);
   if (log === undefined) {
-    if (logs.size >= MAX_SESSIONS) logs.delete(logs.keys().next().value as string);
     log = new SeenLog(store, {
       blob: (segment) => eventsSeenBlob(ref, segment),
       contentType: 'text/plain; charset=utf-8',
@@ -215,9 +213,4 @@ export function seenLog(store: BlobStore, ref: SessionRef, maxBlocks: number): S
     logs.set(key, log);
   }
   return log;
-}
-
-/** Forgets every session's ids (tests that simulate a fresh process). */
-export function forgetSeen(): void {
-  logs.clear();
 }

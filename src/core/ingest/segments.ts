@@ -4,6 +4,7 @@
  * `startoffset`, fixed when it is created, after the previous segment was sealed. See docs/ingest.md
  * "Log segments".
  */
+import { storeCache } from '../storeCache.js';
 import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
 
 /** A file that may span several append blobs. */
@@ -35,29 +36,16 @@ export function fileLength(tail: Tail | null): number {
   return tail === null ? 0 : tail.start + tail.length;
 }
 
-// Per process: the last tail seen per file. Lengths only grow and starts never change, so a cached
+// Per store: the last tail seen per file. Lengths only grow and starts never change, so a cached
 // tail is a safe lower bound; appends at a stale position fail and refresh it.
-const tails = new Map<string, Tail>();
-const MAX_CACHED = 10_000;
-
-function key(store: BlobStore, file: SegmentedFile): string {
-  return `${store.container}/${file.blob(0)}`;
-}
+const tails = (store: BlobStore) => storeCache<Tail>(store, 'tails', 10_000);
 
 export function cachedTail(store: BlobStore, file: SegmentedFile): Tail | null {
-  return tails.get(key(store, file)) ?? null;
+  return tails(store).get(file.blob(0)) ?? null;
 }
 
 export function rememberTail(store: BlobStore, file: SegmentedFile, tail: Tail): void {
-  const k = key(store, file);
-  tails.delete(k);
-  if (tails.size >= MAX_CACHED) tails.delete(tails.keys().next().value as string);
-  tails.set(k, tail);
-}
-
-/** Forgets every cached tail (tests that simulate a fresh process). */
-export function forgetTails(): void {
-  tails.clear();
+  tails(store).set(file.blob(0), tail);
 }
 
 function segmentMetadata(file: SegmentedFile, segment: number, start: number): Record<string, string> {

@@ -1,5 +1,5 @@
 /**
- * The events of a session (API.md `…/events`): every node_events/ and job_events/ file merged,
+ * The events of a session (docs/api.md `…/events`): every node_events/ and job_events/ file merged,
  * deduplicated by eventId (ingest is at-least-once in a crash window), filtered, ordered by
  * timestamp to the nanosecond, and paged by keyset so new events never shift a page.
  */

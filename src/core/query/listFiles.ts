@@ -1,5 +1,5 @@
 /**
- * The file listing of a session (API.md `…/files`): one page of storage listing per call, paths
+ * The file listing of a session (docs/api.md `…/files`): one page of storage listing per call, paths
  * relative to the session, a multi-segment log file shown once with its total size, and an opaque
  * cursor bound to the query.
  */

@@ -1,8 +1,10 @@
 /**
  * Finds where a session's data lives. Query routes carry no clusterId in the path: the one given in
- * `?clusterId=` wins, else the one in the session's metadata.json, else the namespace (API.md).
+ * `?clusterId=` wins, else the one in the session's metadata.json, else the namespace (docs/api.md).
  */
 import type { BlobStore } from '../../storage/blobStore.js';
+import { clusterSessions } from '../index/read.js';
+import { storeCache } from '../storeCache.js';
 import { HttpError } from '../errors.js';
 import { clusterIdOrDefault, metadataBlob, sessionPrefix, type SessionRef } from '../layout.js';
 import { clusterIdName } from '../names.js';
@@ -22,8 +24,7 @@ export interface LocatedSession extends SessionRef {
 
 // metadata.json keeps the first clusterId it was given ("the first value stays"), so a clusterId
 // found there never changes and can be remembered; an absent one is looked up again next time.
-const known = new Map<string, string>();
-const KNOWN_MAX = 10_000;
+const known = (store: BlobStore) => storeCache<string>(store, 'clusterIds', 10_000);
 
 function clusterIdFrom(text: string): string | undefined {
   try {
@@ -39,15 +40,11 @@ export async function locateSession(store: BlobStore, q: SessionQuery): Promise<
   const base = { namespace: q.namespace, cluster: q.cluster, session: q.session };
   if (q.clusterId !== undefined) return { ...base, clusterId: clusterIdOrDefault(q.clusterId, q.namespace) };
   const blob = metadataBlob(q.namespace, q.cluster, q.session);
-  const key = `${store.container}/${blob}`;
-  let clusterId = known.get(key);
+  let clusterId = known(store).get(blob);
   if (clusterId === undefined) {
     const meta = await store.readText(blob);
     clusterId = meta === null ? undefined : clusterIdFrom(meta.text);
-    if (clusterId !== undefined) {
-      if (known.size >= KNOWN_MAX) known.clear();
-      known.set(key, clusterId);
-    }
+    if (clusterId !== undefined) known(store).set(blob, clusterId);
   }
   return { ...base, clusterId: clusterIdOrDefault(clusterId, q.namespace) };
 }
@@ -72,4 +69,32 @@ export function sessionNotFound(s: LocatedSession): HttpError {
 /** 404 for something missing inside a session: `file_not_found`, unless the session itself is missing. */
 export async function missingIn(store: BlobStore, s: LocatedSession, what: HttpError): Promise<HttpError> {
   return (await sessionExists(store, s)) ? what : sessionNotFound(s);
+}
+
+/** A session as a dashboard route names it: its id, or `latest` (the cluster's newest session). */
+export interface SessionChoice {
+  namespace: string;
+  cluster: string;
+  /** A session id, or `latest`. */
+  session: string;
+  clusterId?: string;
+}
+
+/**
+ * Resolves `latest` to the cluster's newest indexed session (404 when the cluster or its sessions are
+ * unknown), then locates the session as `locateSession` does.
+ */
+export async function resolveSession(store: BlobStore, q: SessionChoice): Promise<LocatedSession> {
+  if (q.session !== 'latest') return locateSession(store, { ...q, session: q.session });
+  const { sessions } = await clusterSessions(store, q.namespace, q.cluster, { limit: 1 });
+  const newest = sessions[0];
+  if (newest === undefined) {
+    throw new HttpError(404, 'session_not_found', `cluster ${q.namespace}/${q.cluster} has no session yet`);
+  }
+  return {
+    namespace: q.namespace,
+    cluster: q.cluster,
+    session: newest.sessionName,
+    clusterId: clusterIdOrDefault(q.clusterId ?? newest.clusterId, q.namespace),
+  };
 }

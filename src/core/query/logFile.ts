@@ -140,7 +140,11 @@ async function* gathered(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
   if (bytes > 0) yield Buffer.concat(held, bytes);
 }
 
-async function* rangeChunks(
+/**
+ * The bytes `[start, end)` of the file as storage delivers them (~64 KiB chunks, not gathered): for
+ * readers that consume the bytes themselves (search, line filters) rather than hand them to HTTP.
+ */
+export async function* rangeChunks(
   store: BlobStore,
   file: LogFile,
   start: number,

@@ -1,4 +1,4 @@
-/** A session's metadata.json (API.md `…/metadata`), as stored. */
+/** A session's metadata.json (docs/api.md `…/metadata`), as stored. */
 import type { BlobStore, Versioned } from '../../storage/blobStore.js';
 import { HttpError } from '../errors.js';
 import { metadataBlob } from '../layout.js';

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postBlobCreated, REPO_ROOT, startHost, type RunningHost } from '../../helpers/host.js';
+import { request } from '../../helpers/http.js';
 import {
   azuriteConnectionString,
   azuriteService,
@@ -181,14 +182,17 @@ describe('blob trigger, polling source (fixture app through the local host)', ()
   });
 
   it('runs a function by hand: POST /admin/functions/{name} → 202', async () => {
+    await put(watch, 'manual/m.log', 'by hand');
+    await waitForRecords(`${watch}/manual/m.log`, 1);
     const base = host?.baseUrl ?? '';
     const res = await fetch(`${base}/admin/functions/record`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ input: `${watch}/a/b/c.log` }),
+      body: JSON.stringify({ input: `${watch}/manual/m.log` }),
     });
     expect(res.status).toBe(202);
-    await waitForRecords(`${watch}/a/b/c.log`, 2);
+    const runs = await waitForRecords(`${watch}/manual/m.log`, 2);
+    expect(runs.map((r) => r.content)).toEqual(['by hand', 'by hand']);
     const missing = await fetch(`${base}/admin/functions/nope`, { method: 'POST', body: '{"input":"x/y"}' });
     expect(missing.status).toBe(404);
   });
@@ -197,7 +201,6 @@ describe('blob trigger, polling source (fixture app through the local host)', ()
 describe('blob trigger concurrency cap (LOCAL_HOST_BLOB_CONCURRENCY)', () => {
   it('runs at most the cap at once, and does run in parallel up to it', async () => {
     const conc = uniqueContainer('conc');
-    const results = uniqueContainer('results');
     const service = azuriteService();
     const c = service.getContainerClient(conc);
     await c.createIfNotExists();
@@ -207,29 +210,29 @@ describe('blob trigger concurrency cap (LOCAL_HOST_BLOB_CONCURRENCY)', () => {
       env: {
         DataStorage: azuriteConnectionString(),
         CONC_CONTAINER: conc,
-        RESULTS_CONTAINER: results,
         LOCAL_HOST_BLOB_POLL_MS: '100',
         LOCAL_HOST_BLOB_CONCURRENCY: '3',
       },
     });
+    const state = async () =>
+      (await request(host.baseUrl, '/api/conc')).json() as { active: number; peak: number; done: number };
     try {
-      const seen = await eventually(
+      // Every run waits at the fixture's gate: the cap's worth pile up, and no more start meanwhile.
+      await eventually(
+        async () => ((await state()).active === 3 ? true : undefined),
+        30_000,
+        '3 runs at once',
+      );
+      expect((await request(host.baseUrl, '/api/conc/open', { method: 'POST' })).status).toBe(204);
+      const end = await eventually(
         async () => {
-          const rc = service.getContainerClient(results);
-          if (!(await rc.exists())) return undefined;
-          const out: number[] = [];
-          for await (const b of rc.listBlobsFlat({ prefix: 'conc/' })) {
-            const r = JSON.parse((await rc.getBlobClient(b.name).downloadToBuffer()).toString('utf8')) as {
-              activeAtStart: number;
-            };
-            out.push(r.activeAtStart);
-          }
-          return out.length >= 9 ? out : undefined;
+          const s = await state();
+          return s.done === 9 ? s : undefined;
         },
         30_000,
         'nine invocations',
       );
-      expect(Math.max(...seen)).toBe(3);
+      expect(end).toEqual({ active: 0, peak: 3, done: 9 });
       // The functions whose settings are missing here are disabled with a message, not crashing the host.
       expect(host.output()).toMatch(/Function 'record' is disabled: .*setting "WATCH_CONTAINER" is not set/);
     } finally {

@@ -1,0 +1,44 @@
+import { taskSummaryRoute, tasksRoute, timelineRoute } from '../api/ray.js';
+import { registerHttp } from '../app/register.js';
+import { listTasks, summarizeTasks, taskTimeline } from '../core/dashboard/index.js';
+import { toTaskListQuery, toTaskSummarizeQuery } from '../core/dashboard/query.js';
+import { rayFunctions } from '../http/rayRoute.js';
+import { json } from '../http/respond.js';
+import { responseBody } from '../http/streamBody.js';
+
+/** `api/v0/tasks`: task attempts in Ray's StateApi envelope. */
+export const rayTasks = rayFunctions(
+  tasksRoute,
+  ({ store }) =>
+    async ({ session, query }) =>
+      json(200, await listTasks(store, session, toTaskListQuery(query))),
+);
+
+/** `api/v0/tasks/summarize`: counts by function, or the lineage tree. */
+export const rayTaskSummary = rayFunctions(
+  taskSummaryRoute,
+  ({ store }) =>
+    async ({ session, query }) =>
+      json(200, await summarizeTasks(store, session, toTaskSummarizeQuery(query))),
+);
+
+/** `api/v0/tasks/timeline`: the Chrome trace, streamed as it is read. */
+export const rayTaskTimeline = rayFunctions(timelineRoute, ({ store }) => ({ session, query, context }) => {
+  const { job_id: jobId, download } = query;
+  const chunks = taskTimeline(store, session, jobId === undefined ? {} : { jobId });
+  async function* bytes() {
+    for await (const text of chunks) yield Buffer.from(text, 'utf8');
+  }
+  const attach = download === '1' || download === 'true';
+  return Promise.resolve({
+    status: 200,
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+      ...(attach && { 'Content-Disposition': 'attachment; filename="timeline.json"' }),
+    },
+    body: responseBody(bytes(), context.invocationId),
+  });
+});
+
+for (const fn of [...rayTasks, ...rayTaskSummary, ...rayTaskTimeline]) registerHttp(fn);
