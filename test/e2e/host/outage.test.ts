@@ -15,7 +15,7 @@ import {
   eventually,
   uniqueContainer,
 } from '../../helpers/storage.js';
-import { tcpProxy, type TcpProxy } from '../../helpers/tcpProxy.js';
+import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy.js';
 import { inject } from 'vitest';
 
 const APP = path.join(REPO_ROOT, 'test', 'fixtures', 'blob-app');
@@ -30,7 +30,7 @@ function alive(pid: number): boolean {
 }
 
 describe('the host in a storage outage', () => {
-  const proxies: TcpProxy[] = [];
+  const proxies: FaultProxy[] = [];
   let host: RunningHost | undefined;
 
   afterAll(async () => {
@@ -43,8 +43,8 @@ describe('the host in a storage outage', () => {
     { timeout: 180_000 },
     async () => {
       const { blobPort, queuePort } = inject('azurite');
-      const blob = await tcpProxy(blobPort);
-      const queue = await tcpProxy(queuePort);
+      const blob = await startFaultProxy(`http://127.0.0.1:${blobPort}`);
+      const queue = await startFaultProxy(`http://127.0.0.1:${queuePort}`);
       proxies.push(blob, queue);
       const fail = uniqueContainer('fail');
       const results = uniqueContainer('results');
@@ -71,8 +71,8 @@ describe('the host in a storage outage', () => {
         30_000,
         'the first failed try',
       );
-      blob.cut();
-      queue.cut();
+      blob.setMode('refuse');
+      queue.setMode('refuse');
       await eventually(
         () => {
           if (!alive(running.pid)) throw new Error(`the host exited:\n${running.output().slice(-2000)}`);
@@ -85,8 +85,8 @@ describe('the host in a storage outage', () => {
       // Still up: the host answers.
       const status = await fetch(`${running.baseUrl}/admin/host/status`);
       expect(status.status).toBe(200);
-      blob.restore();
-      queue.restore();
+      blob.setMode('normal');
+      queue.setMode('normal');
       const poison = QueueServiceClient.fromConnectionString(azuriteConnectionString()).getQueueClient(
         'webjobs-blobtrigger-poison',
       );
