@@ -96,7 +96,8 @@ const sessionsPage: Scenario = {
     const s = ctx.shared as Sessions;
     const ours: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const at = s.names[Math.floor(Math.random() * (s.names.length - 100))] as string;
+      // Names are oldest first and a page after `at` holds older sessions: at least 100 must precede it.
+      const at = s.names[100 + Math.floor(Math.random() * (s.names.length - 100))] as string;
       const cursor = i === 0 ? undefined : encodeCursor('sessions/default/rc-0', at);
       let got = 0;
       ours.push(
