@@ -31,10 +31,39 @@ export const apiPaths = {
     `${apiPaths.session(s)}/logs/${seg(node)}/${file.split('/').map(seg).join('/')}`,
 };
 
+/**
+ * Every page of a paged listing (`limit`/`cursor`, `nextCursor` until the last page), joined: the
+ * views show whole lists, and a session older than the first page must still be found.
+ */
+async function allPages<T extends { nextCursor?: string | undefined }>(
+  path: string,
+  join: (all: T, next: T) => T,
+  signal?: AbortSignal,
+): Promise<T> {
+  let all = await getJson<T>(path, signal);
+  while (all.nextCursor !== undefined) {
+    const next = await getJson<T>(
+      `${path}?${new URLSearchParams({ cursor: all.nextCursor }).toString()}`,
+      signal,
+    );
+    all = { ...join(all, next), nextCursor: next.nextCursor };
+  }
+  return all;
+}
+
 export const api = {
-  clusters: (signal?: AbortSignal) => getJson<ClusterList>(apiPaths.clusters(), signal),
+  clusters: (signal?: AbortSignal) =>
+    allPages<ClusterList>(
+      apiPaths.clusters(),
+      (a, b) => ({ ...a, clusters: [...a.clusters, ...b.clusters] }),
+      signal,
+    ),
   sessions: (namespace: string, cluster: string, signal?: AbortSignal) =>
-    getJson<SessionList>(apiPaths.sessions(namespace, cluster), signal),
+    allPages<SessionList>(
+      apiPaths.sessions(namespace, cluster),
+      (a, b) => ({ ...a, sessions: [...a.sessions, ...b.sessions] }),
+      signal,
+    ),
   files: (s: SessionRef, prefix: string, cursor?: string, signal?: AbortSignal) =>
     getJson<FileListing>(apiPaths.files(s, prefix, cursor), signal),
   metadata: (s: SessionRef, signal?: AbortSignal) =>
