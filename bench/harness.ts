@@ -8,6 +8,19 @@ export interface BenchContext {
   /** A fresh container name. */
   container(tag: string): string;
   log(message: string): void;
+  /** What the scenario's shared setup made (see Scenario.shared), else undefined. */
+  shared?: unknown;
+}
+
+/**
+ * An expensive setup several scenarios measure against (say, a container of 100,000 blobs): the
+ * runner does it once for consecutive scenarios with the same key, in one Azurite, and hands the
+ * result to each as `ctx.shared`.
+ */
+export interface SharedSetup {
+  key: string;
+  setup(ctx: BenchContext): Promise<unknown>;
+  teardown?(ctx: BenchContext, state: unknown): Promise<void>;
 }
 
 export interface Measurement {
@@ -27,6 +40,8 @@ export interface Scenario {
   /** The target, in words, e.g. `≥ 0.8×`. */
   target?: string;
   rounds?: number;
+  /** A setup shared with the neighbouring scenarios of the same key (one Azurite for all of them). */
+  shared?: SharedSetup;
   /** Runs once before the rounds; what it returns is passed to every round. */
   setup?(ctx: BenchContext): Promise<unknown>;
   /** One round: both figures, measured back to back. */

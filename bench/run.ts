@@ -7,8 +7,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { startAzurite } from '../src/host/azurite.js';
-import { median, type BenchContext, type Result, type Scenario } from './harness.js';
+import { startAzurite, type Azurite } from '../src/host/azurite.js';
+import { median, type BenchContext, type Result, type Scenario, type SharedSetup } from './harness.js';
 import { collectorScenarios } from './scenarios/collector.js';
 import { dashboardScenarios } from './scenarios/dashboard.js';
 import { indexScenarios } from './scenarios/index.js';
@@ -80,22 +80,45 @@ async function main(): Promise<void> {
     throw new Error(`no scenario matches "${only}"; scenarios: ${scenarios.map((s) => s.name).join('; ')}`);
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const results: Result[] = [];
-  for (const s of chosen) {
-    log(`▶ ${s.name}`);
-    // A fresh, empty Azurite per scenario: Azurite in memory slows down as data accumulates, so a
-    // shared one would measure later scenarios under different conditions than earlier ones.
-    const azurite = await startAzurite();
-    const ctx: BenchContext = {
-      connectionString: azurite.connectionString,
-      service: BlobServiceClient.fromConnectionString(azurite.connectionString),
-      container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
-      log,
-    };
+  let open:
+    { shared: SharedSetup | undefined; azurite: Azurite; ctx: BenchContext; state: unknown } | undefined;
+  const close = async () => {
+    if (open === undefined) return;
+    const { shared, azurite, ctx, state } = open;
+    open = undefined;
     try {
-      results.push(await runScenario(s, ctx, rounds));
+      await shared?.teardown?.(ctx, state);
     } finally {
       await azurite.stop();
     }
+  };
+  try {
+    for (const s of chosen) {
+      log(`▶ ${s.name}`);
+      // A fresh, empty Azurite per scenario (or per group sharing a setup): Azurite in memory slows
+      // down as data accumulates, so a shared one would measure later scenarios under different
+      // conditions than earlier ones.
+      if (open === undefined || s.shared === undefined || open.shared?.key !== s.shared.key) {
+        await close();
+        const azurite = await startAzurite();
+        const ctx: BenchContext = {
+          connectionString: azurite.connectionString,
+          service: BlobServiceClient.fromConnectionString(azurite.connectionString),
+          container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
+          log,
+        };
+        open = { shared: s.shared, azurite, ctx, state: undefined };
+        if (s.shared !== undefined) {
+          log(`  shared setup "${s.shared.key}"…`);
+          open.state = await s.shared.setup(ctx);
+          ctx.shared = open.state;
+        }
+      }
+      results.push(await runScenario(s, open.ctx, rounds));
+      if (s.shared === undefined) await close();
+    }
+  } finally {
+    await close();
   }
   const out = table(results);
   process.stdout.write(`\n${out}\n`);

@@ -13,6 +13,7 @@ import {
   LogFileParams,
   LogFileQuery,
   Metadata,
+  PageQuery,
   SessionList,
 } from '../schemas/query.js';
 import { z } from '../schemas/zod.js';
@@ -25,7 +26,8 @@ export const listClustersRoute = defineRoute({
   path: '/api/clusters',
   auth: 'query',
   tags: ['query'],
-  summary: 'KubeRay-compatible cluster list: one entry per (cluster, session), newest first',
+  summary:
+    'KubeRay-compatible cluster list: one entry per (cluster, session), newest first; the newest 10,000',
   responses: { 200: { description: 'clusters', schema: z.array(KubeRayCluster) } },
   errors: [429, 503],
 });
@@ -36,9 +38,10 @@ export const listClustersV1Route = defineRoute({
   path: '/api/v1/clusters',
   auth: 'query',
   tags: ['query'],
-  summary: 'Clusters with their session counts',
+  summary: 'Clusters with their session counts, by namespace then name, a page at a time',
+  query: PageQuery,
   responses: { 200: { description: 'clusters', schema: ClusterList } },
-  errors: [429, 503],
+  errors: [400, 429, 503],
 });
 
 export const listSessionsRoute = defineRoute({
@@ -47,8 +50,9 @@ export const listSessionsRoute = defineRoute({
   path: '/api/v1/clusters/{namespace}/{cluster}/sessions',
   auth: 'query',
   tags: ['query'],
-  summary: 'Sessions of one cluster, newest first',
+  summary: 'Sessions of one cluster, newest first, a page at a time',
   params: ClusterParams,
+  query: PageQuery,
   responses: { 200: { description: 'sessions', schema: SessionList } },
   errors: [400, 404, 429, 503],
 });

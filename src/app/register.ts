@@ -64,15 +64,18 @@ export function registerBlobTrigger(
   });
 }
 
-/** A timer-triggered function whose schedule is the setting `scheduleSetting` (bound as `%SETTING%`). */
+/**
+ * A timer-triggered function on `schedule`, written as in function.json: six NCRONTAB fields, or
+ * `%SETTING%` to bind a setting's value.
+ */
 export function registerTimer(
   name: string,
-  scheduleSetting: string,
+  schedule: string,
   make: (deps: Deps) => (timer: Timer, context: InvocationContext) => Promise<void>,
 ): void {
   let handler: ((timer: Timer, context: InvocationContext) => Promise<void>) | undefined;
   app.timer(name, {
-    schedule: `%${scheduleSetting}%`,
+    schedule,
     handler: (timer, context) => {
       handler ??= make(deps());
       return handler(timer, context);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from './errors.js';
 import {
-  clusterIndexBlob,
+  clusterHeadBlob,
   dashboardDocBlob,
   dashboardLockBlob,
   dashboardManifestBlob,
@@ -9,11 +9,17 @@ import {
   eventStamp,
   jobEventsBlob,
   logBlob,
+  logSourceBlob,
+  markBlob,
   metadataBlob,
   nodeEventsBlob,
   parseBlobName,
+  parseLogSourceBlob,
+  parseMarkBlob,
+  parseSessionDocBlob,
+  sessionDocBlob,
   sessionPrefix,
-  summaryIndexBlob,
+  summaryBlob,
 } from './layout.js';
 
 const ref = {
@@ -39,10 +45,10 @@ describe('building blob names', () => {
     expect(metadataBlob('default', 'raycluster-kuberay', ref.session)).toBe(
       'metadir/default_raycluster-kuberay/session_2026-01-27_10-52-59_373533_1/metadata.json',
     );
-    expect(clusterIndexBlob('default', 'raycluster-kuberay')).toBe(
-      'index/v1/clusters/default_raycluster-kuberay.json',
+    expect(clusterHeadBlob('default', 'raycluster-kuberay')).toBe(
+      'index/v2/clusters/default_raycluster-kuberay/head.json',
     );
-    expect(summaryIndexBlob()).toBe('index/v1/summary.json');
+    expect(summaryBlob()).toBe('index/v2/summary.json');
   });
 
   it('names continuation segments so they cannot collide with a real file', () => {
@@ -135,7 +141,7 @@ describe('parsing blob names', () => {
       metadataBlob('ns', 'raycluster-kuberay', ref.session),
       { kind: 'metadata', namespace: 'ns', cluster: 'raycluster-kuberay', session: ref.session },
     ],
-    [clusterIndexBlob('ns', 'c'), { kind: 'index', path: 'index/v1/clusters/ns_c.json' }],
+    [clusterHeadBlob('ns', 'c'), { kind: 'index', path: 'index/v2/clusters/ns_c/head.json' }],
   ])('round-trips %s', (name, parsed) => {
     expect(parseBlobName(name)).toEqual(parsed);
   });
@@ -156,5 +162,37 @@ describe('parsing blob names', () => {
     '',
   ])('reports %j as unknown', (name) => {
     expect(parseBlobName(name).kind).toBe('unknown');
+  });
+});
+
+describe('index documents and journal marks', () => {
+  const key = { namespace: 'ns', cluster: 'rc.a', session: 'session_2026-01-27_10-52-59_373533_1' };
+
+  it('names every mark kind and parses it back', () => {
+    const marks = [
+      { kind: 'news', key, id: 'abcdef0123456789abcdef01' },
+      { kind: 'relist', key, due: 1769511190, source: 'my.Id-7' },
+      { kind: 'relist', key, due: 0, source: null },
+      { kind: 'merge', key, source: 'default' },
+      { kind: 'entry', key },
+    ] as const;
+    for (const m of marks) expect(parseMarkBlob(markBlob(m))).toEqual(m);
+    expect(markBlob(marks[1])).toBe(
+      'index/v2/journal/t/1769511190/ns_rc.a/session_2026-01-27_10-52-59_373533_1/my.Id-7',
+    );
+    expect(parseMarkBlob('index/v2/journal/t/12/ns_rc/x/y')).toBeNull();
+    expect(parseMarkBlob('index/v2/journal/n/ns_rc/session_2026-01-27_10-52-59_373533_1/NOTHEX')).toBeNull();
+  });
+
+  it('lists session docs like metadata.json and log-source entries like their blobs', () => {
+    const doc = sessionDocBlob(key);
+    expect(doc).toBe('index/v2/sessions/ns_rc.a/session_2026-01-27_10-52-59_373533_1/doc.json');
+    expect(parseSessionDocBlob(doc)).toEqual(key);
+    const src = logSourceBlob({ cluster: 'rc.a', clusterId: 'x_y', session: key.session });
+    expect(src).toBe('index/v2/logs/rc.a_x_y/session_2026-01-27_10-52-59_373533_1/src');
+    expect(parseLogSourceBlob(src)).toEqual({ cluster: 'rc.a', clusterId: 'x_y', session: key.session });
+    expect(
+      parseSessionDocBlob('index/v2/sessions/BAD_rc/session_2026-01-27_10-52-59_373533_1/doc.json'),
+    ).toBeNull();
   });
 });

@@ -107,31 +107,183 @@ export function metadataBlob(namespace: string, cluster: string, session: string
   return `${metadataClusterPrefix(namespace, cluster)}${session}/metadata.json`;
 }
 
-/** The per-cluster session index: `index/v1/clusters/<namespace>_<cluster>.json`. */
-export function clusterIndexBlob(namespace: string, cluster: string): string {
-  return `${clusterIndexPrefix()}${namespaceName(namespace)}_${clusterName(cluster)}.json`;
+/** The index's own blobs (docs/indexer.md), all under `index/v2/`. */
+export const INDEX_V2 = `${INDEX_PREFIX}v2/`;
+
+/** A session as the index keys it: by namespace (log/ paths name the clusterId instead). */
+export interface SessionKey {
+  namespace: string;
+  cluster: string;
+  session: string;
 }
 
-/** One session's indexed facts (per file, per node): `index/v1/sessions/<namespace>_<cluster>/<session>.json`. */
-export function sessionIndexBlob(namespace: string, cluster: string, session: string): string {
-  parseSession(session);
-  return `${sessionIndexPrefix()}${namespaceName(namespace)}_${clusterName(cluster)}/${session}.json`;
+/** `<namespace>_<cluster>/<session>/`: a session key as a path, the order every listing of it uses. */
+export function sessionKeyPath(k: SessionKey): string {
+  parseSession(k.session);
+  return `${namespaceName(k.namespace)}_${clusterName(k.cluster)}/${k.session}/`;
 }
 
-/** The prefix of every per-session facts document: `index/v1/sessions/`. */
-export function sessionIndexPrefix(): string {
-  return `${INDEX_PREFIX}v1/sessions/`;
+/** `<cluster>_<clusterId>/<session>/`: a log source (what `log/` holds for one clusterId) as a path. */
+export function logSourcePath(ref: SessionRef): string {
+  return sessionPrefix(ref).slice('log/'.length);
 }
 
-/** The prefix of every per-cluster index: `index/v1/clusters/`. */
-export function clusterIndexPrefix(): string {
-  return `${INDEX_PREFIX}v1/clusters/`;
+/** Splits `<a>_<b>/<session>/<tail>`; the parts are checked by the caller (or as a session key). */
+function splitKeyPath(rest: string, tail: string): SessionKey | null {
+  if (!rest.endsWith(tail)) return null;
+  const [pair, session, ...more] = rest.slice(0, rest.length - tail.length).split('/');
+  const at = (pair ?? '').indexOf('_');
+  if (more.length !== 1 || more[0] !== '' || at <= 0 || session === undefined) return null;
+  return { namespace: (pair ?? '').slice(0, at), cluster: (pair ?? '').slice(at + 1), session };
 }
 
-/** The summary of all clusters: `index/v1/summary.json`. */
-export function summaryIndexBlob(): string {
-  return `${INDEX_PREFIX}v1/summary.json`;
+function parseKeyPath(rest: string, tail: string): SessionKey | null {
+  const k = splitKeyPath(rest, tail);
+  return k !== null && valid(() => sessionKeyPath(k)) ? k : null;
 }
+
+/** Where session docs live: `index/v2/sessions/`. */
+export const SESSION_DOCS = `${INDEX_V2}sessions/`;
+
+/**
+ * A session's indexed facts: `index/v2/sessions/<namespace>_<cluster>/<session>/doc.json`. Named so
+ * that it lists in the same order as the session's `metadir/…/metadata.json` (reconcile joins them).
+ */
+export function sessionDocBlob(k: SessionKey): string {
+  return `${SESSION_DOCS}${sessionKeyPath(k)}doc.json`;
+}
+
+/** The session a session doc's name stands for, or null. */
+export function parseSessionDocBlob(name: string): SessionKey | null {
+  return name.startsWith(SESSION_DOCS) ? parseKeyPath(name.slice(SESSION_DOCS.length), 'doc.json') : null;
+}
+
+/** Where log-source entries live: `index/v2/logs/`. */
+export const LOG_SOURCES = `${INDEX_V2}logs/`;
+
+/**
+ * The index's record that a log source exists (and for which namespaces):
+ * `index/v2/logs/<cluster>_<clusterId>/<session>/src`, listing in the order of the source's blobs.
+ */
+export function logSourceBlob(ref: SessionRef): string {
+  return `${LOG_SOURCES}${logSourcePath(ref)}src`;
+}
+
+/** The log source a log-source entry's name stands for, or null. */
+export function parseLogSourceBlob(name: string): SessionRef | null {
+  if (!name.startsWith(LOG_SOURCES)) return null;
+  // A source path has the shape of a session key path: `<cluster>_<clusterId>/<session>/`.
+  const k = splitKeyPath(name.slice(LOG_SOURCES.length), 'src');
+  if (k === null) return null;
+  const ref = { cluster: k.namespace, clusterId: k.cluster, session: k.session };
+  return valid(() => logSourcePath(ref)) ? ref : null;
+}
+
+/** Where the per-cluster listing documents live: `index/v2/clusters/`. */
+export const CLUSTER_DOCS = `${INDEX_V2}clusters/`;
+
+/** The prefix of one cluster's listing documents: `index/v2/clusters/<namespace>_<cluster>/`. */
+export function clusterDir(namespace: string, cluster: string): string {
+  return `${CLUSTER_DOCS}${namespaceName(namespace)}_${clusterName(cluster)}/`;
+}
+
+/** A cluster's page table: `index/v2/clusters/<namespace>_<cluster>/head.json`. */
+export function clusterHeadBlob(namespace: string, cluster: string): string {
+  return `${clusterDir(namespace, cluster)}head.json`;
+}
+
+/** One page of a cluster's sessions, newest first: `index/v2/clusters/<namespace>_<cluster>/p-<id>.json`. */
+export function clusterPageBlob(namespace: string, cluster: string, id: number): string {
+  if (!Number.isSafeInteger(id) || id < 1) throw new RangeError(`bad page id ${id}`);
+  return `${clusterDir(namespace, cluster)}p-${id}.json`;
+}
+
+/** All clusters with their counts: `index/v2/summary.json`. */
+export function summaryBlob(): string {
+  return `${INDEX_V2}summary.json`;
+}
+
+/** The newest sessions of all clusters (what `GET /api/clusters` serves): `index/v2/recent.json`. */
+export function recentBlob(): string {
+  return `${INDEX_V2}recent.json`;
+}
+
+/** The lock blob whose lease makes one compactor at a time: `index/v2/compactor.lock`. */
+export function compactorLockBlob(): string {
+  return `${INDEX_V2}compactor.lock`;
+}
+
+/** Where a reconcile run keeps its continuation: `index/v2/reconcile.json`. */
+export function reconcileStateBlob(): string {
+  return `${INDEX_V2}reconcile.json`;
+}
+
+/** Where index updates wait for the compactor: `index/v2/journal/`. */
+export const JOURNAL = `${INDEX_V2}journal/`;
+
+/** What a journal mark asks the compactor to do (docs/indexer.md, "The journal"). */
+export type Mark =
+  /** Fold the observation the mark carries (a blob that brought something new). */
+  | { kind: 'news'; key: SessionKey; id: string }
+  /** From `due` on (epoch seconds), re-read a source from storage: a clusterId's log source, or `null` for the metadata. */
+  | { kind: 'relist'; key: SessionKey; due: number; source: string | null }
+  /** Merge the contribution in the mark's body into a source (reconcile found it missing). */
+  | { kind: 'merge'; key: SessionKey; source: string | null }
+  /** Re-derive the session's listing entry from its doc (reconcile found it stale). */
+  | { kind: 'entry'; key: SessionKey };
+
+/** Stands for the metadata source in mark names (`~` is in no clusterId). */
+const META_SOURCE = '~meta';
+const KIND_DIR = { news: 'n', relist: 't', merge: 'm', entry: 'e' } as const;
+
+/**
+ * A mark's blob name. Marks that may be due later sort by their due time, after every mark due at
+ * once, so one listing page holds the work that can be done now.
+ */
+export function markBlob(mark: Mark): string {
+  const base = `${JOURNAL}${KIND_DIR[mark.kind]}/`;
+  const source = (s: string | null) => (s === null ? META_SOURCE : clusterIdName(s));
+  switch (mark.kind) {
+    case 'news':
+      if (!/^[0-9a-f]{8,40}$/.test(mark.id)) throw new RangeError(`bad mark id ${mark.id}`);
+      return `${base}${sessionKeyPath(mark.key)}${mark.id}`;
+    case 'relist':
+      if (!Number.isSafeInteger(mark.due) || mark.due < 0 || mark.due > 9_999_999_999)
+        throw new RangeError(`bad due time ${mark.due}`);
+      return `${base}${String(mark.due).padStart(10, '0')}/${sessionKeyPath(mark.key)}${source(mark.source)}`;
+    case 'merge':
+      return `${base}${sessionKeyPath(mark.key)}${source(mark.source)}`;
+    case 'entry':
+      return `${base}${sessionKeyPath(mark.key)}entry`;
+  }
+}
+
+/** The mark a journal blob name stands for, or null for a name no writer makes. */
+export function parseMarkBlob(name: string): Mark | null {
+  if (!name.startsWith(JOURNAL)) return null;
+  const [dir, ...rest] = name.slice(JOURNAL.length).split('/');
+  const last = rest.pop() ?? '';
+  let due: number | undefined;
+  if (dir === 't') {
+    const d = rest.shift() ?? '';
+    if (!/^\d{10}$/.test(d)) return null;
+    due = Number(d);
+  }
+  const key = parseKeyPath(`${rest.join('/')}/`, '');
+  if (key === null) return null;
+  const source = last === META_SOURCE ? null : valid(() => clusterIdName(last)) ? last : undefined;
+  if (dir === 'n') return /^[0-9a-f]{8,40}$/.test(last) ? { kind: 'news', key, id: last } : null;
+  if (dir === 'e') return last === 'entry' ? { kind: 'entry', key } : null;
+  if (source === undefined) return null;
+  if (dir === 'm') return { kind: 'merge', key, source };
+  return due === undefined ? null : { kind: 'relist', key, due, source };
+}
+
+/** The index documents of the first schema (`index/v1/`), which reconcile removes once it has built v2. */
+export const LEGACY_INDEX = {
+  prefixes: [`${INDEX_PREFIX}v1/sessions/`, `${INDEX_PREFIX}v1/clusters/`],
+  summary: `${INDEX_PREFIX}v1/summary.json`,
+};
 
 /**
  * A scratch block blob holding one request's body until it is known to be within the limit:

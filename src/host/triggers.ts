@@ -1,7 +1,7 @@
 /** Non-HTTP triggers of the loaded app: blob-trigger listeners, timers, manual runs and the Event Grid webhook. */
 import { clientForConnection, resolveConnection } from '../storage/connection.js';
 import { parseBlobPath, resolveSettingTokens } from './blobPath.js';
-import { BlobTriggerListener } from './blobTrigger.js';
+import { BlobTriggerListener, blobNameFromUrl } from './blobTrigger.js';
 import type { BindingInfo, LogCategory, LogLevel, RegisteredFunction } from './coreApi.js';
 import { disabledSettingName, isFunctionDisabled } from './disabled.js';
 import type { HostConfig } from './hostConfig.js';
@@ -11,6 +11,8 @@ import { parseSchedule } from './schedule.js';
 import { Semaphore } from './semaphore.js';
 import { TimerListener } from './timerTrigger.js';
 import type { TriggerControl } from './server.js';
+
+export { blobNameFromUrl };
 
 export interface TriggerOptions {
   config: HostConfig;
@@ -49,19 +51,6 @@ function listenerFor(
     slots,
     log: opts.log,
   });
-}
-
-/** The blob name an event's URL names in the listener's container, if it does. */
-export function blobNameFromUrl(containerUrl: string, blobUrl: string): string | undefined {
-  const base = new URL(containerUrl).pathname.replace(/\/$/, '');
-  const path = new URL(blobUrl).pathname;
-  if (!path.toLowerCase().startsWith(`${base.toLowerCase()}/`)) return undefined;
-  const name = path
-    .slice(base.length + 1)
-    .split('/')
-    .map(decodeURIComponent)
-    .join('/');
-  return name === '' ? undefined : name;
 }
 
 function disabledNote(name: string): string {
@@ -140,12 +129,12 @@ export function startTriggers(
       }
       listener.start();
       const how = listener.opts.eventGrid
-        ? 'takes Event Grid events at /runtime/webhooks/blobs, and fires like BlobCreated for'
-        : 'polls';
+        ? 'takes BlobCreated (this process’s writes, and events posted to /runtime/webhooks/blobs) for'
+        : `watches this process’s writes to, and scans (a page every ${opts.config.blobPollMs} ms while busy), `;
       opts.log(
         'information',
         'system',
-        `Blob trigger '${fn.metadata.name}' ${how} ${listener.path.container}/${listener.path.template} (scan every ${opts.config.blobPollMs} ms).`,
+        `Blob trigger '${fn.metadata.name}' ${how} ${listener.path.container}/${listener.path.template}.`,
       );
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);

@@ -40,7 +40,17 @@ export const ClusterSummary = z
   })
   .openapi('Cluster');
 
-export const ClusterList = z.object({ clusters: z.array(ClusterSummary) }).openapi('ClusterList');
+const NEXT_CURSOR = z.string().optional().openapi({ description: 'absent on the last page' });
+
+/** `?limit=&cursor=` of the paged listings. */
+export const PageQuery = z.object({
+  limit: intQuery(1, 1000, 'entries per page').default(1000),
+  cursor: z.string().optional().openapi({ description: 'nextCursor of the previous page (opaque)' }),
+});
+
+export const ClusterList = z
+  .object({ clusters: z.array(ClusterSummary), nextCursor: NEXT_CURSOR })
+  .openapi('ClusterList');
 
 export const ClusterParams = z.object({ namespace: Namespace, cluster: Cluster });
 
@@ -58,7 +68,12 @@ export const SessionSummary = z
   .openapi('Session');
 
 export const SessionList = z
-  .object({ namespace: z.string(), name: z.string(), sessions: z.array(SessionSummary) })
+  .object({
+    namespace: z.string(),
+    name: z.string(),
+    sessions: z.array(SessionSummary),
+    nextCursor: NEXT_CURSOR,
+  })
   .openapi('SessionList');
 
 export const FilesQuery = ClusterIdQuery.extend({
@@ -69,8 +84,7 @@ export const FilesQuery = ClusterIdQuery.extend({
     .literal('/', { message: `${FIELD} must be "/" (or absent)` })
     .optional()
     .openapi({ description: '"/" folds deeper paths into directory entries' }),
-  limit: intQuery(1, 1000, 'entries per page').default(1000),
-  cursor: z.string().optional().openapi({ description: 'nextCursor of the previous page (opaque)' }),
+  ...PageQuery.shape,
 });
 
 export const FileEntry = z
@@ -89,7 +103,7 @@ export const FileEntry = z
 export const FileListing = z
   .object({
     entries: z.array(FileEntry),
-    nextCursor: z.string().optional().openapi({ description: 'absent on the last page' }),
+    nextCursor: NEXT_CURSOR,
   })
   .openapi('FileListing');
 
@@ -168,11 +182,14 @@ export const ReindexQuery = z.object({
 export const ReindexReport = z
   .looseObject({
     dryRun: z.boolean(),
-    blobs: z.number().int(),
+    runId: z.string().openapi({ description: 'the reconcile run this report is of' }),
+    done: z.boolean().openapi({ description: 'the run went through every phase' }),
+    blobs: z.number().int().openapi({ description: 'blobs listed under log/ and metadir/' }),
     clusters: z.number().int(),
     sessions: z.number().int(),
-    added: z.array(z.string()),
+    added: z.array(z.string()).openapi({ description: 'namespace/cluster/session; at most 1000 listed' }),
     removed: z.array(z.string()),
     changed: z.array(z.string()),
+    skippedCount: z.number().int().openapi({ description: 'blobs whose names do not parse' }),
   })
   .openapi('ReindexReport');

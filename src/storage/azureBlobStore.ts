@@ -298,6 +298,30 @@ export class AzureBlobStore implements BlobStore {
     }
   }
 
+  async putVersioned(
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+    etag: string | null,
+    metadata?: Record<string, string>,
+  ): Promise<string | null> {
+    const conditions = etag === null ? { ifNoneMatch: '*' } : { ifMatch: etag };
+    const attempt = async () => {
+      try {
+        return (await this.uploadBlob(name, body, contentType, conditions, metadata)).etag ?? '';
+      } catch (err) {
+        const code = serviceCode(err);
+        if (code === 'BlobAlreadyExists' || code === 'ConditionNotMet') return null;
+        // The version named is gone with its blob (or its container): the condition failed.
+        if (etag !== null && isNotFound(err)) return null;
+        if (code === 'ContainerNotFound') throw err;
+        throw toStorageError(err, `write ${name}`);
+      }
+    };
+    // Creating may need the container; a version of a blob implies the container exists.
+    return etag === null ? this.write(`write ${name}`, attempt) : attempt();
+  }
+
   async put(name: string, body: string | Uint8Array, contentType: string): Promise<string> {
     return this.write(`write ${name}`, async () => {
       try {
@@ -375,18 +399,20 @@ export class AzureBlobStore implements BlobStore {
   async acquireLease(name: string, seconds: number): Promise<string | null> {
     if (!Number.isInteger(seconds) || seconds < 15 || seconds > 60)
       throw new RangeError(`lease of ${seconds} s: Azure takes 15-60`);
-    await this.putIfAbsent(name, '', 'application/octet-stream');
-    try {
-      const r = await this.client
-        .getBlobClient(name)
-        .getBlobLeaseClient()
-        .acquireLease(seconds, { abortSignal: this.op() });
-      return r.leaseId ?? null;
-    } catch (err) {
-      const code = serviceCode(err);
-      if (code === 'LeaseAlreadyPresent' || code === 'LeaseIdMismatchWithLeaseOperation') return null;
-      if (isNotFound(err)) return this.acquireLease(name, seconds);
-      throw toStorageError(err, `lease ${name}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await this.client
+          .getBlobClient(name)
+          .getBlobLeaseClient()
+          .acquireLease(seconds, { abortSignal: this.op() });
+        return r.leaseId ?? null;
+      } catch (err) {
+        const code = serviceCode(err);
+        if (code === 'LeaseAlreadyPresent' || code === 'LeaseIdMismatchWithLeaseOperation') return null;
+        // The lock blob is created on first use only: a lease taken every few seconds costs one call.
+        if (!isNotFound(err) || attempt > 0) throw toStorageError(err, `lease ${name}`);
+        await this.putIfAbsent(name, '', 'application/octet-stream');
+      }
     }
   }
 

@@ -83,6 +83,17 @@ export interface BlobStore {
   ): Promise<boolean>;
   /** Writes a block blob only if its ETag is still `etag`; false when it changed. */
   putIfMatch(name: string, body: string | Uint8Array, contentType: string, etag: string): Promise<boolean>;
+  /**
+   * Writes a block blob only if it is still the version `etag` (null: only if it does not exist),
+   * with `metadata`; the new ETag, or null when the condition failed (someone else wrote it).
+   */
+  putVersioned(
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+    etag: string | null,
+    metadata?: Record<string, string>,
+  ): Promise<string | null>;
   /** Writes a block blob unconditionally. */
   put(name: string, body: string | Uint8Array, contentType: string): Promise<string>;
   /**

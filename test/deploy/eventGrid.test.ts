@@ -10,13 +10,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  eventStamp,
-  logBlob,
-  metadataBlob,
-  nodeEventsBlob,
-  summaryIndexBlob,
-} from '../../src/core/layout.js';
+import { eventStamp, logBlob, metadataBlob, nodeEventsBlob, summaryBlob } from '../../src/core/layout.js';
 import { INDEXER_TRIGGERS, subjectPrefix } from '../../src/deploy/eventGrid.js';
 import { listFunctions, REPO_ROOT } from '../helpers/host.js';
 
@@ -64,7 +58,7 @@ describe('Event Grid subscriptions and the blob triggers', () => {
       'indexLogBlob',
     ]);
     expect(matching(metadataBlob('default', 'raycluster', ref.session))).toEqual(['indexMetadataBlob']);
-    expect(matching(summaryIndexBlob())).toEqual([]);
+    expect(matching(summaryBlob())).toEqual([]);
     expect(subjectPrefix(container, 'log/')).toBe(
       '/blobServices/default/containers/ray-historyserver/blobs/log/',
     );

@@ -118,6 +118,20 @@ describe('AzureBlobStore against Azurite', () => {
     expect((await store.readText('m.json'))?.text).toBe('{"a":1}');
   });
 
+  it('writes a version only over the version it names, with metadata, and answers the new ETag', async () => {
+    const store = freshStore();
+    const first = await store.putVersioned('v.json', '1', 'application/json', null, { k: 'one' });
+    expect(first).toMatch(/\S/);
+    expect(await store.putVersioned('v.json', '2', 'application/json', null)).toBeNull();
+    const second = await store.putVersioned('v.json', '2', 'application/json', first, { k: 'two' });
+    expect(second).not.toBe(first);
+    expect(await store.putVersioned('v.json', '3', 'application/json', first ?? '')).toBeNull();
+    expect(await store.readText('v.json')).toEqual({ text: '2', etag: second });
+    expect((await store.properties('v.json'))?.metadata).toEqual({ k: 'two' });
+    await store.delete('v.json');
+    expect(await store.putVersioned('v.json', '4', 'application/json', second ?? '')).toBeNull();
+  });
+
   it('detects a read-modify-write conflict by ETag', async () => {
     const store = freshStore();
     await store.put('c.json', '1', 'application/json');

@@ -1,19 +1,26 @@
 /**
  * Writes data the way ingest lays it out (append blobs with `namespace` metadata, unique event
  * files, metadata.json) straight through the BlobStore, and records one notification per write,
- * as the polling trigger would see them (an ETag change per append).
+ * as the polling trigger would see them (an ETag change per append). Replays notifications through
+ * indexers, drains the journal, and reads the index back as what it means (for comparisons).
  */
+import { Compactor } from '../../src/core/index/compactor.js';
+import { Indexer } from '../../src/core/index/indexer.js';
+import { canonical, parse } from '../../src/core/index/schema.js';
 import {
-  clusterIndexPrefix,
+  CLUSTER_DOCS,
   eventStamp,
-  sessionIndexPrefix,
+  INDEX_V2,
+  JOURNAL,
+  LOG_SOURCES,
   logBlob,
   metadataBlob,
   nodeEventsBlob,
-  summaryIndexBlob,
+  recentBlob,
+  SESSION_DOCS,
+  summaryBlob,
   type SessionRef,
 } from '../../src/core/layout.js';
-import { indexBlob } from '../../src/core/index/indexer.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { seededRandom, type Random } from '../helpers/random.js';
@@ -72,45 +79,89 @@ export class Recorder {
 /** Deliveries of one notification before it would go to the poison queue (the host's maxDequeueCount). */
 const MAX_DELIVERIES = 5;
 
-/** One notification, redelivered when it fails with a storage error, as the host's queue does. */
-async function deliver(store: BlobStore, name: string): Promise<number> {
+/** One notification as a trigger invocation handles it: mark, then (after news) a debounced compaction. */
+async function deliver(indexer: Indexer, name: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await indexBlob(store, name)).writes;
+      const outcome = await indexer.mark(name);
+      if (outcome.status === 'news') await indexer.compactor.run(20_000, { marked: true });
+      return;
     } catch (err) {
       if (!(err instanceof StorageError) || attempt >= MAX_DELIVERIES) throw err;
     }
   }
 }
 
-/** Applies notifications with at most `limit` at once; returns the index writes they caused. */
-export async function replay(store: BlobStore, names: string[], limit = 8): Promise<number> {
+/** Applies notifications with at most `limit` at once, through `indexers` (one per simulated instance). */
+export async function replay(store: BlobStore, names: string[], limit = 8, instances = 1): Promise<void> {
+  const indexers = Array.from({ length: instances }, () => new Indexer(store));
   let next = 0;
-  let writes = 0;
-  const worker = async () => {
-    while (next < names.length) writes += await deliver(store, names[next++] as string);
+  const worker = async (w: number) => {
+    while (next < names.length) await deliver(indexers[w % instances] as Indexer, names[next++] as string);
   };
-  await Promise.all(Array.from({ length: limit }, worker));
-  return writes;
+  await Promise.all(Array.from({ length: limit }, (_, w) => worker(w)));
 }
 
-/** Every index document (sessions, clusters, summary) by name, as stored. */
-export async function snapshotIndex(store: BlobStore): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const prefix of [sessionIndexPrefix(), clusterIndexPrefix()]) {
-    let cursor: string | undefined;
-    do {
-      const page = await store.list({ prefix, pageSize: 5000, ...(cursor && { cursor }) });
-      for (const b of page.blobs) out.set(b.name, (await store.readText(b.name))?.text ?? '');
-      cursor = page.cursor;
-    } while (cursor !== undefined);
+/** A clock an hour ahead: every trailing re-read is due. */
+export const later = () => Date.now() + 3_600_000;
+
+/** Applies every mark in the journal, trailing re-reads included (as the timer will once they are due). */
+export async function drain(store: BlobStore): Promise<void> {
+  const compactor = new Compactor(store, { clock: later });
+  for (let i = 0; i < 100; i++) {
+    await compactor.run(600_000);
+    if (!(await compactor.hasDue())) return;
   }
-  const summary = await store.readText(summaryIndexBlob());
-  if (summary !== null) out.set(summaryIndexBlob(), summary.text);
+  throw new Error('the journal does not drain');
+}
+
+async function names(store: BlobStore, prefix: string): Promise<{ name: string; etag: string }[]> {
+  const out: { name: string; etag: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ prefix, pageSize: 5000, ...(cursor && { cursor }) });
+    out.push(...page.blobs.map((b) => ({ name: b.name, etag: b.etag })));
+    cursor = page.cursor;
+  } while (cursor !== undefined);
   return out;
 }
 
-/** Deletes the index's documents (not other data under index/). */
+/**
+ * The index as what it means: session docs and log-source entries as stored, each cluster's
+ * entries in page order (without the doc versions they carry), the summary and newest sessions.
+ * Page boundaries and ids are not meaning: two histories may split pages differently.
+ */
+export async function logicalIndex(store: BlobStore): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const prefix of [SESSION_DOCS, LOG_SOURCES]) {
+    for (const { name } of await names(store, prefix)) out[name] = (await store.readText(name))?.text ?? '';
+  }
+  for (const { name } of await names(store, CLUSTER_DOCS)) {
+    if (!name.endsWith('/head.json')) continue;
+    const head = parse.head(name, (await store.readText(name))?.text ?? null);
+    const entries = [];
+    for (const p of head?.pages ?? []) {
+      const pageName = name.replace(/head\.json$/, `p-${p.id}.json`);
+      const page = parse.page(pageName, (await store.readText(pageName))?.text ?? null);
+      entries.push(...(page?.sessions ?? []).map(({ etag: _, ...e }) => e));
+    }
+    out[name] = canonical(entries);
+  }
+  for (const name of [summaryBlob(), recentBlob()]) {
+    const got = await store.readText(name);
+    if (got !== null) out[name] = got.text;
+  }
+  return out;
+}
+
+/** Deletes the index (every document under index/v2/ but the journal and the lock; not other data under index/). */
 export async function dropIndex(store: BlobStore): Promise<void> {
-  for (const name of (await snapshotIndex(store)).keys()) await store.delete(name);
+  for (const { name } of await names(store, INDEX_V2)) {
+    if (!name.startsWith(JOURNAL) && !name.endsWith('compactor.lock')) await store.delete(name);
+  }
+}
+
+/** Names of the marks waiting in the journal. */
+export async function journal(store: BlobStore): Promise<string[]> {
+  return (await names(store, JOURNAL)).map((b) => b.name);
 }

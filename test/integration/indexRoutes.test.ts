@@ -10,7 +10,7 @@ import { reindex } from '../../src/functions/reindex.js';
 import type { HttpFunction } from '../../src/http/route.js';
 import { testDeps } from '../helpers/app.js';
 import { unreachableStore } from '../helpers/storage.js';
-import { Recorder } from './indexFixtures.js';
+import { drain, Recorder } from './indexFixtures.js';
 
 const S_OLD = 'session_2026-01-27_10-52-59_373533_1';
 const S_NEW = 'session_2026-02-01_08-00-00_000001';
@@ -56,6 +56,9 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
     await rec.metadata('ml', { cluster: 'trainer', clusterId: 'ml', session: S_NEW });
     for (const name of rec.notifications) await notify(container, name);
     await notify(container, 'log/not_a/valid/blob'); // logged and skipped: it must not throw
+    // The session is listed at once (news); its bytes come with the trailing re-read.
+    expect((await call(listClusters, '/api/clusters')).body).toHaveLength(2);
+    await drain(deps.store);
 
     const res = await call(listClusters, '/api/clusters');
     expect(res.status).toBe(200);
@@ -124,6 +127,53 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
     });
   });
 
+  it('pages …/sessions and /api/v1/clusters with limit and an opaque cursor', async () => {
+    const container = useAzurite();
+    const rec = new Recorder(deps.store);
+    const names = Array.from(
+      { length: 12 },
+      (_, i) => `session_2026-03-${String(i + 1).padStart(2, '0')}_00-00-00_000001`,
+    );
+    for (const [i, s] of names.entries()) {
+      await rec.metadata('paged', { cluster: i < 9 ? 'big' : `small-${i}`, clusterId: 'paged', session: s });
+    }
+    for (const name of rec.notifications) await notify(container, name);
+    await drain(deps.store);
+
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const q = `limit=4${cursor === undefined ? '' : `&cursor=${cursor}`}`;
+      const res = await call(listSessions, `/x?${q}`, { namespace: 'paged', cluster: 'big' });
+      const body = res.body as { sessions: { sessionName: string }[]; nextCursor?: string };
+      walked.push(...body.sessions.map((x) => x.sessionName));
+      cursor = body.nextCursor;
+      pages++;
+    } while (cursor !== undefined);
+    expect(pages).toBe(3);
+    expect(walked).toEqual(names.slice(0, 9).reverse());
+
+    const first = await call(listClustersV1, '/api/v1/clusters?limit=2');
+    const firstBody = first.body as { clusters: { name: string }[]; nextCursor: string };
+    expect(firstBody.clusters.map((c) => c.name)).toEqual(['big', 'small-10']);
+    const rest = await call(listClustersV1, `/api/v1/clusters?limit=2&cursor=${firstBody.nextCursor}`);
+    expect(rest.body).toEqual({
+      clusters: [expect.objectContaining({ name: 'small-11' }), expect.objectContaining({ name: 'small-9' })],
+    });
+
+    const badLimit = await call(listSessions, '/x?limit=0', { namespace: 'paged', cluster: 'big' });
+    expect(badLimit).toMatchObject({ status: 400, body: { error: 'invalid_parameter', field: 'limit' } });
+    // A cursor handed out for another query is refused, not followed.
+    const foreign = await call(listSessions, `/x?cursor=${firstBody.nextCursor}`, {
+      namespace: 'paged',
+      cluster: 'big',
+    });
+    expect(foreign).toMatchObject({ status: 400, body: { error: 'invalid_parameter', field: 'cursor' } });
+    // GET /api/clusters keeps upstream's unpaged array.
+    expect((await call(listClusters, '/api/clusters')).body).toHaveLength(12);
+  });
+
   it('answers 404 for an unknown cluster and 400 naming a bad parameter', async () => {
     useAzurite();
     const missing = await call(listSessions, '/x', { namespace: 'default', cluster: 'nope' });
@@ -158,7 +208,7 @@ describe('listing routes and blob triggers (handlers against Azurite)', () => {
     const dry = await call(reindex, '/api/v1/admin/reindex?dryRun=true', {}, 'POST');
     expect(dry).toMatchObject({
       status: 200,
-      body: { dryRun: true, added: [`default/rc/${S_OLD}`], written: 3 },
+      body: { dryRun: true, added: [`default/rc/${S_OLD}`], corrections: 1, done: true },
     });
     expect((await call(listClusters, '/api/clusters')).body).toEqual([]);
     const real = await call(reindex, '/api/v1/admin/reindex', {}, 'POST');

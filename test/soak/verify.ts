@@ -104,6 +104,17 @@ async function answeredEventIds(baseUrl: string, cluster: string, sessionName: s
  * session's entry, the fields the index keeps exact (docs/indexer.md "Exact and approximate") must
  * equal what a reconcile writes, and `bytes`/`lastActivity` (recorded once a minute) may only lag.
  */
+async function allSessions(store: BlobStore, cluster: string) {
+  const out: Awaited<ReturnType<typeof clusterSessions>>['sessions'] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await clusterSessions(store, NAMESPACE, cluster, { limit: 1000, ...(cursor && { cursor }) });
+    out.push(...page.sessions);
+    cursor = 'nextCursor' in page ? page.nextCursor : undefined;
+  } while (cursor !== undefined);
+  return out;
+}
+
 async function indexDifferences(store: BlobStore, clusters: string[]): Promise<string[]> {
   const dry = await reconcile(store, { dryRun: true });
   const diffs = [...dry.added.map((s) => `missing ${s}`), ...dry.removed.map((s) => `stale ${s}`)];
@@ -111,15 +122,14 @@ async function indexDifferences(store: BlobStore, clusters: string[]): Promise<s
   const before = new Map<string, Entry>();
   for (const c of clusters) {
     try {
-      for (const s of (await clusterSessions(store, NAMESPACE, c)).sessions)
-        before.set(`${c}/${s.sessionName}`, s);
+      for (const s of await allSessions(store, c)) before.set(`${c}/${s.sessionName}`, s);
     } catch {
       diffs.push(`cluster ${c} not indexed`);
     }
   }
   await reconcile(store);
   for (const c of clusters) {
-    for (const truth of (await clusterSessions(store, NAMESPACE, c)).sessions) {
+    for (const truth of await allSessions(store, c)) {
       const key = `${c}/${truth.sessionName}`;
       const was = before.get(key);
       if (was === undefined) continue; // reported above

@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const fixed = report.added.length + report.removed.length + report.changed.length;
   process.stderr.write(
     `reindex${dryRun ? ' (dry run)' : ''}: ${report.sessions} sessions in ${report.clusters} clusters from ${report.blobs} blobs; ` +
-      `${fixed} sessions differed, ${report.written} index blobs ${dryRun ? 'to write' : 'written'}, ` +
+      `${fixed} sessions differed, ${report.corrections} fixes ${dryRun ? 'to make' : 'made'}, ` +
+      `${report.written} index documents ${dryRun ? 'to write' : 'written'}, ` +
       `${report.deleted} ${dryRun ? 'to delete' : 'deleted'}, ${report.skippedCount} blobs skipped\n`,
   );
 }

@@ -1,98 +1,83 @@
 /**
- * What the blob trigger does with one notification: re-read the blob's properties from storage
- * (never trusting the notification), merge the observation into the session's facts, then the
- * session's entry into its cluster index, then the cluster's line into the summary. Each step is an
- * ETag-guarded read-modify-write that writes only when the document's canonical text changes.
+ * What the blob triggers do with one notification: re-read the blob's properties from storage
+ * (never trusting the notification), read the session's doc, and write at most one journal mark —
+ * news (folded by the compactor at once), or, for the growth of a file the index already knows, a
+ * trailing re-read of its source once per window. Then, if it wrote news, run the compactor as a
+ * debounced step. A notification costs three storage calls however many sessions exist, and
+ * writes nothing any other notification writes to (docs/indexer.md).
  */
 import type { BlobStore } from '../../storage/blobStore.js';
-import { clusterIndexBlob, parseBlobName, sessionIndexBlob, summaryIndexBlob } from '../layout.js';
-import { entryOf, summaryOf, withCluster, withEntry } from './derive.js';
-import { mergeObservation, observe } from './facts.js';
-import type { ClusterIndex, SessionFacts } from './schema.js';
-import { canonical, CorruptIndexError, parseCluster, parseFacts, parseSummary } from './schema.js';
-
-const JSON_TYPE = 'application/json';
+import { parseBlobName, sessionDocBlob } from '../layout.js';
+import { Compactor } from './compactor.js';
+import { classify, observe } from './facts.js';
+import { trailingDue, writeNews, writeRelist } from './journal.js';
+import { readDoc, type Warn } from './pages.js';
+import { parse } from './schema.js';
 
 export interface IndexOutcome {
-  /** `indexed`: an index blob was written; `unchanged`: nothing new; the others: not indexed. */
-  status: 'indexed' | 'unchanged' | 'skipped' | 'gone' | 'ignored';
+  /**
+   * `news`/`growth`: a mark was written (or was already waiting); `unchanged`: the index already
+   * holds it; the others: not indexed.
+   */
+  status: 'news' | 'growth' | 'unchanged' | 'skipped' | 'gone' | 'ignored';
   reason?: string;
-  /** Index blobs written. */
-  writes: number;
+  /** Journal marks written. */
+  marks: number;
 }
 
-export type Warn = (message: string) => void;
+export interface IndexerOptions {
+  /** Epoch milliseconds now (default Date.now). */
+  clock?: () => number;
+  /** Storage calls in flight at once within a compaction round (default 16). */
+  concurrency?: number;
+}
 
-/** Parses a stored document; an unreadable one is reported and treated as absent (reconcile restores it). */
-function lenient<T>(parse: () => T | null, warn: Warn): T | null {
-  try {
-    return parse();
-  } catch (err) {
-    if (!(err instanceof CorruptIndexError)) throw err;
-    warn(`${err.message}; overwriting it with what this notification knows`);
-    return null;
+/** How long the debounced compaction after news may run. */
+export const DEBOUNCE_BUDGET_MS = 20_000;
+
+/** The index's writer side for one store: what the triggers, the timer and reconcile call. */
+export class Indexer {
+  readonly compactor: Compactor;
+  readonly #clock: () => number;
+
+  constructor(
+    readonly store: BlobStore,
+    opts: IndexerOptions = {},
+  ) {
+    this.#clock = opts.clock ?? Date.now;
+    this.compactor = new Compactor(store, {
+      clock: this.#clock,
+      ...(opts.concurrency !== undefined && { concurrency: opts.concurrency }),
+    });
+  }
+
+  /** Writes the journal mark a blob's current state calls for; never throws for a bad name. */
+  async mark(name: string, warn: Warn = () => {}): Promise<IndexOutcome> {
+    const parsed = parseBlobName(name);
+    if (parsed.kind === 'index') return { status: 'ignored', reason: 'the index’s own blob', marks: 0 };
+    if (parsed.kind === 'unknown') return { status: 'skipped', reason: parsed.reason, marks: 0 };
+    const props = await this.store.properties(name);
+    if (props === null) return { status: 'gone', reason: 'the blob no longer exists', marks: 0 };
+    const observed = observe(name, props);
+    if (!observed.ok) return { status: 'skipped', reason: observed.reason, marks: 0 };
+    const o = observed.observation;
+    const { doc } = await readDoc(this.store, sessionDocBlob(o), parse.session, warn);
+    const kind = classify(doc, o);
+    if (kind === 'none') return { status: 'unchanged', marks: 0 };
+    const source = o.metadata === true ? null : (o.clusterId ?? o.namespace);
+    const trailing = () => writeRelist(this.store, o, source, trailingDue(this.#clock()));
+    if (kind === 'growth') return { status: 'growth', marks: (await trailing()) ? 1 : 0 };
+    if (await writeNews(this.store, name, o)) return { status: 'news', marks: 1 };
+    // The same news is already waiting, from an older state of the blob: re-read it later too.
+    return { status: 'news', marks: (await trailing()) ? 1 : 0 };
   }
 }
 
-/** Read-modify-write of one document: `change` maps the parsed current document to the new one. */
-async function updateDoc<T>(
-  store: BlobStore,
-  blob: string,
-  parse: (blob: string, text: string | null) => T | null,
-  change: (current: T | null) => T,
-  warn: Warn,
-): Promise<{ doc: T; written: boolean }> {
-  let doc: T | undefined;
-  const r = await store.update(
-    blob,
-    (text) => {
-      const current = lenient(() => parse(blob, text), warn);
-      doc = change(current);
-      const next = canonical(doc);
-      return current !== null && canonical(current) === next ? null : next;
-    },
-    JSON_TYPE,
-  );
-  if (doc === undefined) throw new Error(`update of ${blob} never ran its change`);
-  return { doc, written: r.written };
-}
+const instances = new WeakMap<BlobStore, Indexer>();
 
-/** Indexes one blob of `log/` or `metadir/` by name. Never throws for a bad name; storage errors propagate. */
-export async function indexBlob(
-  store: BlobStore,
-  name: string,
-  warn: Warn = () => {},
-): Promise<IndexOutcome> {
-  const parsed = parseBlobName(name);
-  if (parsed.kind === 'index') return { status: 'ignored', reason: 'the index’s own blob', writes: 0 };
-  if (parsed.kind === 'unknown') return { status: 'skipped', reason: parsed.reason, writes: 0 };
-  const props = await store.properties(name);
-  if (props === null) return { status: 'gone', reason: 'the blob no longer exists', writes: 0 };
-  const observed = observe(name, props);
-  if (!observed.ok) return { status: 'skipped', reason: observed.reason, writes: 0 };
-  const o = observed.observation;
-
-  const facts = await updateDoc<SessionFacts>(
-    store,
-    sessionIndexBlob(o.namespace, o.cluster, o.session),
-    parseFacts,
-    (cur) => mergeObservation(cur, o),
-    warn,
-  );
-  const cluster = await updateDoc<ClusterIndex>(
-    store,
-    clusterIndexBlob(o.namespace, o.cluster),
-    parseCluster,
-    (cur) => withEntry(cur, o.namespace, o.cluster, entryOf(facts.doc)),
-    warn,
-  );
-  const summary = await updateDoc(
-    store,
-    summaryIndexBlob(),
-    parseSummary,
-    (cur) => withCluster(cur, summaryOf(cluster.doc)),
-    warn,
-  );
-  const writes = [facts, cluster, summary].filter((u) => u.written).length;
-  return { status: writes > 0 ? 'indexed' : 'unchanged', writes };
+/** The indexer of a store (one per store object, so the debounce is shared within a process). */
+export function indexerFor(store: BlobStore): Indexer {
+  let ix = instances.get(store);
+  if (ix === undefined) instances.set(store, (ix = new Indexer(store)));
+  return ix;
 }

@@ -1,14 +1,18 @@
 /**
- * The listings, read from the index only (the summary, or one cluster index): never a container
- * walk. An absent summary means nothing was indexed yet; a storage failure propagates (503), it is
- * never turned into an empty list.
+ * The listings, read from the index only: `GET /api/clusters` reads one document (the newest
+ * sessions), `GET /api/v1/clusters` one (the summary), a page of `…/sessions` a cluster's head and
+ * one to three pages. Never a container walk. An absent document means nothing was indexed yet; a
+ * storage failure propagates (503), it is never turned into an empty list.
  */
 import type { BlobStore } from '../../storage/blobStore.js';
 import { HttpError } from '../errors.js';
-import { clusterIndexBlob, summaryIndexBlob } from '../layout.js';
-import { newestFirst, tryParseSession, type SessionId } from '../session.js';
-import type { ClusterIndex, SummaryIndex } from './schema.js';
-import { CorruptIndexError, parseCluster, parseSummary } from './schema.js';
+import { clusterHeadBlob, clusterPageBlob, recentBlob, summaryBlob } from '../layout.js';
+import { tryParseSession } from '../session.js';
+import { decodeCursor, encodeCursor } from '../query/cursor.js';
+import { byNewest } from './facts.js';
+import { locatePage } from './pages.js';
+import type { ClusterHead, SessionEntry } from './schema.js';
+import { CorruptIndexError, parse } from './schema.js';
 
 /** KubeRay's ClusterInfo. */
 export interface KubeRayCluster {
@@ -19,90 +23,141 @@ export interface KubeRayCluster {
   createTimeStamp: number;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function readable<T>(parse: () => T): T {
+async function readParsed<T>(
+  store: BlobStore,
+  blob: string,
+  parser: (blob: string, text: string | null) => T | null,
+): Promise<T | null> {
+  const got = await store.readText(blob);
   try {
-    return parse();
+    return parser(blob, got?.text ?? null);
   } catch (err) {
     if (err instanceof CorruptIndexError) throw new HttpError(500, 'index_corrupt', err.message);
     throw err;
   }
 }
 
-async function readSummary(store: BlobStore): Promise<SummaryIndex> {
-  const blob = summaryIndexBlob();
-  const text = await store.readText(blob);
-  return readable(() => parseSummary(blob, text?.text ?? null)) ?? { schemaVersion: 1, clusters: [] };
-}
-
-/** `GET /api/clusters`: one entry per (cluster, session), newest first. */
+/** `GET /api/clusters`: one entry per (cluster, session), newest first, the newest RECENT_CAP. */
 export async function kubeRayClusters(store: BlobStore): Promise<KubeRayCluster[]> {
-  const rows: { id: SessionId; row: KubeRayCluster }[] = [];
-  for (const c of (await readSummary(store)).clusters) {
-    for (const name of c.sessions) {
-      const id = tryParseSession(name);
-      if (id === null) continue;
-      rows.push({
-        id,
-        row: {
-          name: c.name,
-          namespace: c.namespace,
-          sessionName: name,
-          createTime: id.createTime,
-          createTimeStamp: id.createTimeStamp,
-        },
-      });
-    }
+  const recent = await readParsed(store, recentBlob(), parse.recent);
+  const out: KubeRayCluster[] = [];
+  for (const [namespace, name, sessionName] of recent?.rows ?? []) {
+    const id = tryParseSession(sessionName);
+    if (id === null) continue;
+    out.push({
+      name,
+      namespace,
+      sessionName,
+      createTime: id.createTime,
+      createTimeStamp: id.createTimeStamp,
+    });
   }
-  return rows
-    .sort(
-      (a, b) =>
-        newestFirst(a.id, b.id) || cmp(a.row.namespace, b.row.namespace) || cmp(a.row.name, b.row.name),
-    )
-    .map((r) => r.row);
+  return out;
 }
 
-/** `GET /api/v1/clusters`. */
-export async function clustersV1(store: BlobStore) {
-  const clusters = (await readSummary(store)).clusters.map((c) => ({
+export interface PageRequest {
+  /** Entries per page (the routes allow 1–1000). */
+  limit: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+const isPair = (v: unknown): v is [string, string] =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string');
+
+/** `GET /api/v1/clusters`: clusters by namespace then name, a page at a time. */
+export async function clustersV1(store: BlobStore, page: PageRequest) {
+  const after = page.cursor === undefined ? null : decodeCursor(page.cursor, 'clusters', isPair);
+  const all = (await readParsed(store, summaryBlob(), parse.summary))?.clusters ?? [];
+  const from =
+    after === null
+      ? 0
+      : all.findIndex((c) => c.namespace > after[0] || (c.namespace === after[0] && c.name > after[1]));
+  const slice = from < 0 ? [] : all.slice(from, from + page.limit);
+  const clusters = slice.map((c) => ({
     namespace: c.namespace,
     name: c.name,
     // A cluster known only from metadata has the default clusterId, its namespace.
     clusterIds: c.clusterIds.length > 0 ? c.clusterIds : [c.namespace],
-    sessions: c.sessions.length,
-    latestSession: c.sessions[0] ?? null,
+    sessions: c.sessions,
+    latestSession: c.latestSession,
     lastActivity: c.lastActivity,
   }));
-  return { clusters };
+  const last = slice[slice.length - 1];
+  const more = from >= 0 && from + page.limit < all.length && last !== undefined;
+  return more
+    ? { clusters, nextCursor: encodeCursor('clusters', [last.namespace, last.name]) }
+    : { clusters };
 }
 
-/** `GET /api/v1/clusters/{namespace}/{cluster}/sessions`; 404 for a cluster the index does not know. */
-export async function clusterSessions(store: BlobStore, namespace: string, cluster: string) {
-  const blob = clusterIndexBlob(namespace, cluster);
-  const text = await store.readText(blob);
-  const index: ClusterIndex | null = readable(() => parseCluster(blob, text?.text ?? null));
-  if (index === null) {
+function sessionOut(s: SessionEntry, namespace: string) {
+  return {
+    sessionName: s.name,
+    clusterId: s.clusterIds[0] ?? namespace,
+    createTime: s.createTime,
+    createTimeStamp: s.createTimeStamp,
+    lastActivity: s.lastActivity,
+    nodes: s.nodes,
+    files: s.files,
+    bytes: s.bytes,
+  };
+}
+
+async function readHead(store: BlobStore, namespace: string, cluster: string): Promise<ClusterHead> {
+  const head = await readParsed(store, clusterHeadBlob(namespace, cluster), parse.head);
+  if (head === null)
     throw new HttpError(
       404,
       'cluster_not_found',
       `no cluster ${cluster} in namespace ${namespace} is indexed`,
     );
+  return head;
+}
+
+/**
+ * `GET /api/v1/clusters/{namespace}/{cluster}/sessions`: the cluster's sessions newest first, a page
+ * at a time; 404 for a cluster the index does not know. The cursor is the last session served, so
+ * a page stays right while sessions are added (a page the compactor replaced meanwhile is read again).
+ */
+export async function clusterSessions(
+  store: BlobStore,
+  namespace: string,
+  cluster: string,
+  page: PageRequest,
+) {
+  const scope = `sessions/${namespace}/${cluster}`;
+  const isName = (v: unknown): v is string => typeof v === 'string' && tryParseSession(v) !== null;
+  const after = page.cursor === undefined ? null : decodeCursor(page.cursor, scope, isName);
+  for (let attempt = 0; ; attempt++) {
+    const head = await readHead(store, namespace, cluster);
+    const taken: SessionEntry[] = [];
+    let more = false;
+    let stale = false;
+    for (let at = after === null ? 0 : locatePage(head.pages, after); at < head.pages.length; at++) {
+      const ref = head.pages[at];
+      if (ref === undefined) break;
+      const doc = await readParsed(store, clusterPageBlob(namespace, cluster, ref.id), parse.page);
+      if (doc === null) {
+        stale = true; // split or emptied since the head was read
+        break;
+      }
+      for (const s of doc.sessions) {
+        if (after !== null && byNewest(s.name, after) <= 0) continue;
+        if (taken.length === page.limit) {
+          more = true;
+          break;
+        }
+        taken.push(s);
+      }
+      if (taken.length === page.limit) {
+        more ||= at + 1 < head.pages.length; // pages are never empty
+        break;
+      }
+    }
+    if (stale && attempt < 3) continue;
+    const sessions = taken.map((s) => sessionOut(s, namespace));
+    const last = taken[taken.length - 1];
+    const body = { namespace: head.namespace, name: head.name, sessions };
+    return more && last !== undefined ? { ...body, nextCursor: encodeCursor(scope, last.name) } : body;
   }
-  return {
-    namespace: index.namespace,
-    name: index.name,
-    sessions: index.sessions.map((s) => ({
-      sessionName: s.name,
-      clusterId: s.clusterIds[0] ?? namespace,
-      createTime: s.createTime,
-      createTimeStamp: s.createTimeStamp,
-      lastActivity: s.lastActivity,
-      nodes: s.nodes,
-      files: s.files,
-      bytes: s.bytes,
-    })),
-  };
 }

@@ -1,196 +1,304 @@
 /**
- * Rebuilds the whole index from a full listing of `log/` and `metadir/`, with the same observe and
- * merge functions the trigger uses, so a complete replay of notifications and a reconcile agree
- * exactly. It reports what differed from the stored index and (unless `dryRun`) fixes it: writes
- * the documents that differ, deletes index blobs nothing backs any more, and never overwrites a
- * trigger's concurrent update (sync.ts).
+ * Reconcile: compares the whole index with a listing of `log/` and `metadir/` and fixes what
+ * differs, in chunks of one listing page, keeping its continuation in `index/v2/reconcile.json`,
+ * so a container of any size is reconciled across invocations, each within its budget. Phases:
+ * `log` (log sources against the source registry and the session docs), `metadir` (metadata
+ * against the session docs), `entries` (each cluster's pages against its session docs), `finish`
+ * (the summary and newest-sessions documents), `legacy` (removes the old `index/v1/` documents).
+ * Fixes are journal marks the compactor applies; the compactor's pending work is drained before
+ * the phases that compare with what it writes. A dry run reports without writing anything.
  */
-import type { BlobProps, BlobStore, Versioned } from '../../storage/blobStore.js';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { BlobStore } from '../../storage/blobStore.js';
+import { CLUSTER_DOCS, LEGACY_INDEX, reconcileStateBlob, recentBlob, summaryBlob } from '../layout.js';
+import { Compactor, type CompactStats } from './compactor.js';
+import { newestRows, RECENT_CAP } from './globals.js';
+import type { SideState } from './join.js';
+import { takeSide } from './join.js';
+import { deleteDoc, lineOf, readDoc, writeDoc, type Guard, type Warn } from './pages.js';
 import {
-  clusterIndexBlob,
-  clusterIndexPrefix,
-  sessionIndexBlob,
-  sessionIndexPrefix,
-  summaryIndexBlob,
-} from '../layout.js';
-import { entryOf, summaryOf, withCluster, withEntry } from './derive.js';
-import { mergeObservation, observe } from './facts.js';
-import type { ClusterIndex, SessionFacts, SummaryIndex } from './schema.js';
-import { canonical, CorruptIndexError } from './schema.js';
-import { deleteGuarded, parseStored, writeGuarded, type SyncResult } from './sync.js';
+  entriesChunk,
+  logChunk,
+  metadirChunk,
+  type Carry,
+  type ChunkContext,
+  type ReconcileReport,
+} from './reconcileChecks.js';
+import type { ClusterLine, RecentDoc, SummaryDoc } from './schema.js';
+import { canonical, parse, SCHEMA_VERSION } from './schema.js';
 
-const OWN_PREFIXES = [sessionIndexPrefix(), clusterIndexPrefix()];
+export type { ReconcileReport } from './reconcileChecks.js';
 
-/** Skipped blobs listed in a report; the rest are only counted. */
-const MAX_SKIPPED_LISTED = 1000;
+type Phase = 'log' | 'metadir' | 'entries' | 'finish' | 'legacy' | 'done';
 
-export interface ReconcileReport {
-  dryRun: boolean;
-  /** Blobs listed under `log/` and `metadir/`. */
-  blobs: number;
-  clusters: number;
-  sessions: number;
-  /** Sessions (`<namespace>/<cluster>/<session>`) the stored index lacked, listed but should not have, or had wrong. */
-  added: string[];
-  removed: string[];
-  changed: string[];
-  /** Blobs whose names do not parse (or have no namespace), with the reason. */
-  skipped: { name: string; reason: string }[];
-  skippedCount: number;
-  /** Index blobs that were unreadable. */
-  repaired: string[];
-  /** Index blobs written and deleted (what would be, in a dry run). */
-  written: number;
-  deleted: number;
-  /** Of those written, documents a trigger changed meanwhile, merged instead of overwritten. */
-  merged: number;
+/** A run's continuation, kept in `index/v2/reconcile.json`. */
+interface RunState {
+  schemaVersion: 2;
+  runId: string;
+  startedAt: string;
+  phase: Phase;
+  cursor?: string;
+  carry?: Carry;
+  side: SideState;
+  heads: SideState;
+  report: ReconcileReport;
 }
 
-/** The index a full listing implies: every document by blob name. */
-export interface BuiltIndex {
-  facts: Map<string, SessionFacts>;
-  clusters: Map<string, ClusterIndex>;
-  summary: SummaryIndex;
-  blobs: number;
-  skipped: { name: string; reason: string }[];
+export interface ReconcileOptions {
+  dryRun?: boolean;
+  /** Data blobs listed per chunk (default 5000, Azure's most). */
+  pageSize?: number;
+  /** Storage calls in flight at once (default 16). */
+  concurrency?: number;
+  clock?: () => number;
+  warn?: Warn;
 }
 
-async function listAll(store: BlobStore, prefix: string, each: (b: BlobProps) => void): Promise<void> {
-  let cursor: string | undefined;
-  do {
-    const page = await store.list({
-      prefix,
-      pageSize: 5000,
-      includeMetadata: true,
-      ...(cursor && { cursor }),
-    });
-    page.blobs.forEach(each);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-}
-
-/** Lists the data and builds the index it implies, without touching the stored index. */
-export async function buildIndex(store: BlobStore): Promise<BuiltIndex> {
-  const facts = new Map<string, SessionFacts>();
-  const skipped: BuiltIndex['skipped'] = [];
-  let blobs = 0;
-  const take = (b: BlobProps) => {
-    blobs++;
-    const observed = observe(b.name, b);
-    if (!observed.ok) {
-      skipped.push({ name: b.name, reason: observed.reason });
-      return;
-    }
-    const o = observed.observation;
-    const key = sessionIndexBlob(o.namespace, o.cluster, o.session);
-    facts.set(key, mergeObservation(facts.get(key) ?? null, o));
-  };
-  await listAll(store, 'log/', take);
-  await listAll(store, 'metadir/', take);
-  const clusters = new Map<string, ClusterIndex>();
-  for (const f of [...facts.values()]) {
-    const key = clusterIndexBlob(f.namespace, f.cluster);
-    clusters.set(key, withEntry(clusters.get(key) ?? null, f.namespace, f.cluster, entryOf(f)));
-  }
-  let summary: SummaryIndex = { schemaVersion: 1, clusters: [] };
-  for (const c of clusters.values()) summary = withCluster(summary, summaryOf(c));
-  return { facts, clusters, summary, blobs, skipped };
-}
-
-/** Runs `fn` over `items`, at most `limit` at once. */
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function sessionEntries(index: ClusterIndex, into: Map<string, string>): void {
-  for (const s of index.sessions) into.set(`${index.namespace}/${index.name}/${s.name}`, canonical(s));
-}
-
-interface Stored {
-  docs: Map<string, Versioned>;
-  /** The sessions the stored cluster documents list (`ns/cluster/session` → canonical entry). */
-  sessions: Map<string, string>;
-  repaired: Set<string>;
-}
-
-/** Reads every stored index document (only the index's own: ingest keeps data under index/ too). */
-async function readStored(store: BlobStore, concurrency: number): Promise<Stored> {
-  const names: string[] = [summaryIndexBlob()];
-  for (const prefix of OWN_PREFIXES) await listAll(store, prefix, (b) => names.push(b.name));
-  const stored: Stored = { docs: new Map(), sessions: new Map(), repaired: new Set() };
-  await eachLimit(names, concurrency, async (name) => {
-    const v = await store.readText(name);
-    if (v === null) return;
-    stored.docs.set(name, v);
-    try {
-      const doc = parseStored(name, v.text);
-      if (doc?.kind === 'cluster') sessionEntries(doc.doc, stored.sessions);
-    } catch (err) {
-      if (!(err instanceof CorruptIndexError)) throw err;
-      stored.repaired.add(name);
-    }
-  });
-  return stored;
-}
-
-/** Makes the stored documents equal to `wanted`; in a dry run only counts what it would do. */
-async function sync(
-  store: BlobStore,
-  wanted: Map<string, string>,
-  stored: Stored,
-  dryRun: boolean,
-  concurrency: number,
-): Promise<SyncResult> {
-  const result: SyncResult = { written: 0, deleted: 0, merged: 0 };
-  const names = [...new Set([...wanted.keys(), ...stored.docs.keys()])];
-  await eachLimit(names, concurrency, async (name) => {
-    const want = wanted.get(name);
-    const seen = stored.docs.get(name) ?? null;
-    if (want === undefined && seen !== null) {
-      result.deleted++;
-      if (!dryRun) await deleteGuarded(store, name, seen);
-    } else if (want !== undefined && seen?.text !== want) {
-      result.written++;
-      if (!dryRun && (await writeGuarded(store, name, want, seen))) result.merged++;
-    }
-  });
-  return result;
-}
-
-/** Rebuilds the index from a full listing; reports the differences and, unless `dryRun`, fixes them. */
-export async function reconcile(
-  store: BlobStore,
-  options: { dryRun?: boolean; concurrency?: number } = {},
-): Promise<ReconcileReport> {
-  const dryRun = options.dryRun === true;
-  const concurrency = options.concurrency ?? 16;
-  // Read before listing: a document that changes after this was changed by a trigger (sync.ts).
-  const stored = await readStored(store, concurrency);
-  const built = await buildIndex(store);
-  const wanted = new Map<string, string>();
-  for (const [name, doc] of [...built.facts, ...built.clusters]) wanted.set(name, canonical(doc));
-  wanted.set(summaryIndexBlob(), canonical(built.summary));
-  const result = await sync(store, wanted, stored, dryRun, concurrency);
-
-  const rebuilt = new Map<string, string>();
-  for (const c of built.clusters.values()) sessionEntries(c, rebuilt);
-  const old = stored.sessions;
-  const keys = [...new Set([...rebuilt.keys(), ...old.keys()])].sort();
+function emptyReport(runId: string, dryRun: boolean): ReconcileReport {
   return {
     dryRun,
-    blobs: built.blobs,
-    clusters: built.clusters.size,
-    sessions: built.facts.size,
-    added: keys.filter((k) => rebuilt.has(k) && !old.has(k)),
-    removed: keys.filter((k) => !rebuilt.has(k) && old.has(k)),
-    changed: keys.filter((k) => old.has(k) && rebuilt.has(k) && old.get(k) !== rebuilt.get(k)),
-    skipped: built.skipped.slice(0, MAX_SKIPPED_LISTED),
-    skippedCount: built.skipped.length,
-    repaired: [...stored.repaired].filter((name) => wanted.has(name)).sort(),
-    ...result,
+    runId,
+    done: false,
+    blobs: 0,
+    clusters: 0,
+    sessions: 0,
+    added: [],
+    removed: [],
+    changed: [],
+    skipped: [],
+    skippedCount: 0,
+    repaired: [],
+    corrections: 0,
+    written: 0,
+    deleted: 0,
+    chunks: 0,
   };
+}
+
+function newRun(dryRun: boolean, clock: () => number): RunState {
+  const runId = randomUUID();
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    runId,
+    startedAt: new Date(clock()).toISOString(),
+    phase: 'log',
+    side: {},
+    heads: {},
+    report: emptyReport(runId, dryRun),
+  };
+}
+
+/** The summary and newest sessions as the clusters' heads make them; written unless a dry run. */
+async function finish(ctx: ChunkContext, guard: Guard): Promise<void> {
+  const lines: ClusterLine[] = [];
+  const st: SideState = {};
+  const pairs = await takeSide(
+    ctx.store,
+    { prefix: CLUSTER_DOCS, delimiter: '/', keyOf: (n) => n.slice(CLUSTER_DOCS.length) },
+    st,
+    null,
+  );
+  for (const { key } of pairs.items) {
+    const { doc } = await readDoc(ctx.store, `${CLUSTER_DOCS}${key}head.json`, parse.head, ctx.warn);
+    if (doc !== null && doc.pages.length > 0) lines.push(lineOf(doc));
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const summary: SummaryDoc = {
+    schemaVersion: SCHEMA_VERSION,
+    clusters: lines.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name)),
+  };
+  const recent: RecentDoc = {
+    schemaVersion: SCHEMA_VERSION,
+    rows: await newestRows(ctx.store, summary, RECENT_CAP, ctx.warn),
+  };
+  ctx.report.clusters = lines.length;
+  ctx.report.sessions = lines.reduce((n, l) => n + l.sessions, 0);
+  for (const [name, want, parser] of [
+    [summaryBlob(), summary, parse.summary],
+    [recentBlob(), recent, parse.recent],
+  ] as const) {
+    const got = await ctx.store.readText(name);
+    let same = false;
+    try {
+      same =
+        got !== null &&
+        canonical((parser as (b: string, t: string) => unknown)(name, got.text)) === canonical(want);
+    } catch {
+      ctx.report.repaired.push(name);
+    }
+    if (same) continue;
+    ctx.report.written++;
+    if (ctx.dryRun) continue;
+    await guard();
+    await writeDoc(ctx.store, name, want, got?.etag ?? null);
+  }
+}
+
+/** Deletes the first schema's index documents (a page of them per chunk); true when none is left. */
+async function legacy(ctx: ChunkContext, guard: Guard): Promise<boolean> {
+  const names: string[] = [];
+  for (const prefix of LEGACY_INDEX.prefixes) {
+    const page = await ctx.store.list({ prefix, pageSize: ctx.pageSize });
+    names.push(...page.blobs.map((b) => b.name));
+  }
+  if ((await ctx.store.properties(LEGACY_INDEX.summary)) !== null) names.push(LEGACY_INDEX.summary);
+  ctx.report.deleted += names.length;
+  if (ctx.dryRun) return true;
+  await guard();
+  for (const name of names) await ctx.store.delete(name);
+  return names.length < ctx.pageSize;
+}
+
+/** Runs one chunk of the run's current phase and moves the phase on when it is through. */
+async function chunk(ctx: ChunkContext, st: RunState, guard: Guard): Promise<void> {
+  const next = (phase: Phase) => {
+    st.phase = phase;
+    delete st.cursor;
+    delete st.carry;
+    st.side = {};
+    st.heads = {};
+  };
+  st.report.chunks++;
+  switch (st.phase) {
+    case 'log':
+      if (await logChunk(ctx, st)) next('metadir');
+      return;
+    case 'metadir':
+      if (await metadirChunk(ctx, st)) next('entries');
+      return;
+    case 'entries':
+      if (await entriesChunk(ctx, { docs: st.side, heads: st.heads })) next('finish');
+      return;
+    case 'finish':
+      await finish(ctx, guard);
+      return next('legacy');
+    case 'legacy':
+      if (await legacy(ctx, guard)) next('done');
+      return;
+    case 'done':
+      return;
+  }
+}
+
+/** The report with the lists made consistent: a session is reported once, added before removed before changed. */
+function finalReport(r: ReconcileReport, done: boolean): ReconcileReport {
+  const added = new Set(r.added);
+  const removed = r.removed.filter((s) => !added.has(s));
+  const gone = new Set([...added, ...removed]);
+  return { ...r, done, removed, changed: r.changed.filter((s) => !gone.has(s)) };
+}
+
+export class Reconciler {
+  readonly compactor: Compactor;
+  readonly #clock: () => number;
+  readonly #warn: Warn;
+
+  constructor(
+    readonly store: BlobStore,
+    readonly opts: ReconcileOptions = {},
+  ) {
+    this.#clock = opts.clock ?? Date.now;
+    this.#warn = opts.warn ?? (() => {});
+    this.compactor = new Compactor(store, {
+      clock: this.#clock,
+      warn: this.#warn,
+      ...(opts.concurrency !== undefined && { concurrency: opts.concurrency }),
+    });
+  }
+
+  #ctx(report: ReconcileReport): ChunkContext {
+    return {
+      store: this.store,
+      dryRun: report.dryRun,
+      pageSize: this.opts.pageSize ?? 5000,
+      concurrency: this.opts.concurrency ?? 16,
+      report,
+      warn: this.#warn,
+    };
+  }
+
+  /** The active run's state and version, or null when no run was ever started. */
+  async state(): Promise<{ st: RunState; etag: string } | null> {
+    const got = await this.store.readText(reconcileStateBlob());
+    if (got === null) return null;
+    try {
+      const st = JSON.parse(got.text) as RunState;
+      return st.schemaVersion === SCHEMA_VERSION && typeof st.phase === 'string'
+        ? { st, etag: got.etag }
+        : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Starts a new run (replacing any unfinished one); its work happens in `step`s. */
+  async start(): Promise<ReconcileReport> {
+    const st = newRun(false, this.#clock);
+    const got = await this.store.readText(reconcileStateBlob());
+    await writeDoc(this.store, reconcileStateBlob(), st, got?.etag ?? null);
+    return st.report;
+  }
+
+  /**
+   * Does chunks of the active run for about `budgetMs` (a chunk once begun is finished), holding
+   * the compactor's lease and draining its due marks between chunks. The run's report, or null
+   * when no run is active, or 'busy' when another compactor holds the lease.
+   */
+  async step(budgetMs: number): Promise<ReconcileReport | null | 'busy'> {
+    const deadline = this.#clock() + budgetMs;
+    const stats: CompactStats = { rounds: 0, marks: 0, sessions: 0, busy: false };
+    return this.compactor.withLease(async (guard) => {
+      const got = await this.state();
+      if (got === null || got.st.phase === 'done') return null;
+      const { st } = got;
+      let etag = got.etag;
+      do {
+        // What the compactor has to do comes first; the phases after `metadir` compare with its results.
+        await this.compactor.drain(guard, deadline, stats);
+        if (st.phase === 'entries' || st.phase === 'finish') {
+          if (await this.compactor.hasDue()) break;
+        }
+        await chunk(this.#ctx(st.report), st, guard);
+        if (st.phase === 'done') st.report = finalReport(st.report, true);
+        await guard();
+        etag = await writeDoc(this.store, reconcileStateBlob(), st, etag);
+      } while (this.#clock() < deadline && st.phase !== 'done');
+      return st.phase === 'done' ? st.report : finalReport(st.report, false);
+    });
+  }
+
+  /** A whole run in this call (the CLI, the admin route): started, then stepped until done. */
+  async runToEnd(): Promise<ReconcileReport> {
+    if (this.opts.dryRun === true) return this.#dryRun();
+    const { runId } = await this.start();
+    for (;;) {
+      const r = await this.step(60_000);
+      if (r === 'busy') {
+        await delay(200);
+        continue;
+      }
+      if (r === null || r.runId !== runId) throw new Error('the reconcile run was replaced by another one');
+      if (r.done) return r;
+    }
+  }
+
+  /** Every phase in memory, reporting what a run would fix; writes nothing. */
+  async #dryRun(): Promise<ReconcileReport> {
+    const st = newRun(true, this.#clock);
+    const noWrites: Guard = () => Promise.reject(new Error('a dry run writes nothing'));
+    while (st.phase !== 'done') await chunk(this.#ctx(st.report), st, noWrites);
+    return finalReport(st.report, true);
+  }
+}
+
+/** One-shot reconcile of a store (what `npm run reindex` and the admin route run). */
+export function reconcile(store: BlobStore, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
+  return new Reconciler(store, opts).runToEnd();
+}
+
+/** Removes a finished run's state so that the next compaction tick starts a new run (tests, migration). */
+export async function forgetRuns(store: BlobStore): Promise<void> {
+  const got = await store.readText(reconcileStateBlob());
+  if (got !== null) await deleteDoc(store, reconcileStateBlob(), got.etag);
 }

@@ -1,38 +1,40 @@
 /**
- * The index's JSON documents (schema version 1, under `index/v1/`; docs/indexer.md describes them).
+ * The index's JSON documents (schema version 2, under `index/v2/`; docs/indexer.md describes them).
  * Every document is written in canonical form (sorted keys, sorted sets), so two documents hold the
  * same facts exactly when their texts are equal.
  */
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-/** What the index knows about one log file: its segments' sizes and when it last changed. */
-export interface FileFacts {
-  /** Size in bytes of each segment seen, keyed by segment number (`"0"` is the first). */
-  sizes: Record<string, number>;
-  /** Last modification, floored to the minute (epoch ms). */
-  minute: number;
+/** What one clusterId's log source (`log/<cluster>_<clusterId>/<session>/`) holds for a namespace. */
+export interface LogFacts {
+  /** Log files keyed `<node>/<file>`: the size in bytes of each segment seen (`"0"` is the first). */
+  files: Record<string, Record<string, number>>;
+  /** Nodes that sent logs or events. */
+  nodes: string[];
+  /** Earliest creation and latest modification of any blob of the source, floored to the minute (epoch ms). */
+  first: number;
+  last: number;
 }
 
-/** One session's facts: `index/v1/sessions/<namespace>_<cluster>/<session>.json`. */
-export interface SessionFacts {
-  schemaVersion: 1;
+/** The session's metadata.json: its creation and last modification, floored to the minute. */
+export interface MetaFacts {
+  first: number;
+  last: number;
+}
+
+/** One session's facts: `index/v2/sessions/<namespace>_<cluster>/<session>/doc.json`. */
+export interface SessionDoc {
+  schemaVersion: 2;
   namespace: string;
   cluster: string;
   session: string;
-  /** Cluster ids seen under `log/` for this session. */
-  clusterIds: string[];
-  hasMetadata: boolean;
-  /** Nodes that sent logs or events. */
-  nodes: string[];
-  /** Log files keyed `<node>/<file>`. */
-  files: Record<string, FileFacts>;
-  /** Earliest creation and latest modification of any blob of the session, floored to the minute. */
-  firstActivity: number | null;
-  lastActivity: number | null;
+  /** One entry per clusterId whose log source holds blobs of this session. */
+  logs: Record<string, LogFacts>;
+  meta: MetaFacts | null;
 }
 
-/** A session as the cluster index lists it (derived from its facts). */
+/** A session as its cluster's pages list it (derived from its doc). */
 export interface SessionEntry {
   name: string;
   createTime: string;
@@ -44,33 +46,59 @@ export interface SessionEntry {
   firstActivity: string | null;
   lastActivity: string | null;
   hasMetadata: boolean;
+  /** The ETag of the doc this entry was derived from (reconcile compares them). */
+  etag: string;
 }
 
-/** One cluster: `index/v1/clusters/<namespace>_<cluster>.json`. */
-export interface ClusterIndex {
-  schemaVersion: 1;
+/** One page's line in its cluster's head. */
+export interface PageRef {
+  id: number;
+  /** The page's newest session (its first entry). */
+  first: string;
+  count: number;
+  lastActivity: string | null;
+  clusterIds: string[];
+}
+
+/** A cluster's page table: `index/v2/clusters/<namespace>_<cluster>/head.json`. */
+export interface ClusterHead {
+  schemaVersion: 2;
   namespace: string;
   name: string;
-  clusterIds: string[];
+  /** Newest first; together they hold every session of the cluster once. */
+  pages: PageRef[];
+  nextId: number;
+}
+
+/** One page of a cluster's sessions: `…/p-<id>.json`. */
+export interface ClusterPage {
+  schemaVersion: 2;
   /** Newest first. */
   sessions: SessionEntry[];
 }
 
-/** One cluster in the summary. */
-export interface ClusterSummary {
+/** A cluster's line in the summary. */
+export interface ClusterLine {
   namespace: string;
   name: string;
   clusterIds: string[];
-  /** Session names, newest first. */
-  sessions: string[];
+  sessions: number;
+  latestSession: string | null;
   lastActivity: string | null;
 }
 
-/** All clusters: `index/v1/summary.json`. */
-export interface SummaryIndex {
-  schemaVersion: 1;
+/** All clusters: `index/v2/summary.json`. */
+export interface SummaryDoc {
+  schemaVersion: 2;
   /** Ordered by namespace, then name. */
-  clusters: ClusterSummary[];
+  clusters: ClusterLine[];
+}
+
+/** The newest sessions of all clusters: `index/v2/recent.json`. */
+export interface RecentDoc {
+  schemaVersion: 2;
+  /** `[namespace, cluster, session]`, newest first, at most RECENT_CAP. */
+  rows: [string, string, string][];
 }
 
 /** A stored index document that does not parse or has another schema version. */
@@ -97,18 +125,14 @@ export function canonical(doc: unknown): string {
   return JSON.stringify(sortKeys(doc));
 }
 
-type Shape = 'facts' | 'cluster' | 'summary';
+type Shape = 'session' | 'head' | 'page' | 'summary' | 'recent';
 
-const REQUIRED: Record<Shape, Record<string, 'string' | 'object' | 'boolean'>> = {
-  facts: {
-    namespace: 'string',
-    cluster: 'string',
-    session: 'string',
-    files: 'object',
-    hasMetadata: 'boolean',
-  },
-  cluster: { namespace: 'string', name: 'string', sessions: 'object', clusterIds: 'object' },
+const REQUIRED: Record<Shape, Record<string, 'string' | 'object' | 'number'>> = {
+  session: { namespace: 'string', cluster: 'string', session: 'string', logs: 'object' },
+  head: { namespace: 'string', name: 'string', pages: 'object', nextId: 'number' },
+  page: { sessions: 'object' },
   summary: { clusters: 'object' },
+  recent: { rows: 'object' },
 };
 
 function parseAs<T>(shape: Shape, blob: string, text: string | null): T | null {
@@ -123,24 +147,18 @@ function parseAs<T>(shape: Shape, blob: string, text: string | null): T | null {
     throw new CorruptIndexError(blob, 'not an object');
   const d = doc as Record<string, unknown>;
   if (d.schemaVersion !== SCHEMA_VERSION)
-    throw new CorruptIndexError(blob, `schemaVersion ${JSON.stringify(d.schemaVersion)}, expected 1`);
+    throw new CorruptIndexError(blob, `schemaVersion ${JSON.stringify(d.schemaVersion)}, expected 2`);
   for (const [key, type] of Object.entries(REQUIRED[shape])) {
     if (typeof d[key] !== type || d[key] === null) throw new CorruptIndexError(blob, `no ${key}`);
   }
   return doc as T;
 }
 
-/** Parses session facts; null when absent; CorruptIndexError when unreadable. */
-export function parseFacts(blob: string, text: string | null): SessionFacts | null {
-  return parseAs<SessionFacts>('facts', blob, text);
-}
-
-/** Parses a cluster index; null when absent; CorruptIndexError when unreadable. */
-export function parseCluster(blob: string, text: string | null): ClusterIndex | null {
-  return parseAs<ClusterIndex>('cluster', blob, text);
-}
-
-/** Parses the summary; null when absent; CorruptIndexError when unreadable. */
-export function parseSummary(blob: string, text: string | null): SummaryIndex | null {
-  return parseAs<SummaryIndex>('summary', blob, text);
-}
+/** Parsers by document kind: null when absent; CorruptIndexError when unreadable. */
+export const parse = {
+  session: (blob: string, text: string | null) => parseAs<SessionDoc>('session', blob, text),
+  head: (blob: string, text: string | null) => parseAs<ClusterHead>('head', blob, text),
+  page: (blob: string, text: string | null) => parseAs<ClusterPage>('page', blob, text),
+  summary: (blob: string, text: string | null) => parseAs<SummaryDoc>('summary', blob, text),
+  recent: (blob: string, text: string | null) => parseAs<RecentDoc>('recent', blob, text),
+};

@@ -1,10 +1,10 @@
 /**
  * The blob triggers' shared body: find the blob's name in the trigger metadata, index it, log the
  * outcome. A name that does not parse is logged and the invocation succeeds, so it is never retried;
- * storage failures throw, so the host retries them.
+ * a storage failure while marking throws, so the host retries it. A compaction that fails after the
+ * mark was written is only logged: the mark is durable and the next pass applies it.
  */
-import type { BlobStore } from '../../storage/blobStore.js';
-import { indexBlob, type IndexOutcome } from './indexer.js';
+import { DEBOUNCE_BUDGET_MS, type Indexer, type IndexOutcome } from './indexer.js';
 
 /** The logging the trigger needs (an InvocationContext fits). */
 export interface TriggerLog {
@@ -28,17 +28,25 @@ export function blobNameFrom(
 
 /** Indexes the blob a notification names. */
 export async function onBlobNotification(
-  store: BlobStore,
+  indexer: Indexer,
   name: string | null,
   log: TriggerLog,
 ): Promise<IndexOutcome> {
   if (name === null) {
     log.warn('indexer: a notification without a blob name; ignored');
-    return { status: 'skipped', reason: 'no blob name in the trigger metadata', writes: 0 };
+    return { status: 'skipped', reason: 'no blob name in the trigger metadata', marks: 0 };
   }
-  const outcome = await indexBlob(store, name, (m) => log.warn(`indexer: ${m}`));
+  const warn = (m: string) => log.warn(`indexer: ${m}`);
+  const outcome = await indexer.mark(name, warn);
   if (outcome.status === 'skipped') log.warn(`indexer: skipped ${name}: ${outcome.reason ?? ''}`);
-  else
-    log.log(`indexer: ${name}: ${outcome.status}${outcome.writes > 0 ? ` (${outcome.writes} writes)` : ''}`);
+  else log.log(`indexer: ${name}: ${outcome.status}${outcome.marks > 0 ? ' (marked)' : ''}`);
+  if (outcome.status === 'news') {
+    try {
+      const c = await indexer.compactor.run(DEBOUNCE_BUDGET_MS, { marked: true });
+      if (c.marks > 0) log.log(`indexer: compacted ${c.marks} marks into ${c.sessions} sessions`);
+    } catch (err) {
+      warn(`compaction failed (the next pass retries): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   return outcome;
 }

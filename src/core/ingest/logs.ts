@@ -1,5 +1,6 @@
 /** The log-append operation: a node's log file as a segmented append blob, plus session metadata. */
 import type { BlobStore } from '../../storage/blobStore.js';
+import { noteAppend } from '../index/journal.js';
 import { logBlob, type SessionRef } from '../layout.js';
 import { namespaceName } from '../names.js';
 import { appendFile, type AppendResult } from './append.js';
@@ -33,7 +34,12 @@ export function logFile(t: LogTarget, maxBlocks: number): SegmentedFile {
   };
 }
 
-/** Appends `body` at `offset` of a node's log file by the rules of docs/api.md, then records the session. */
+/**
+ * Appends `body` at `offset` of a node's log file by the rules of docs/api.md, then records the session
+ * and tells the index the file grew (a trailing re-read of its source, at most once per window:
+ * Event Grid raises nothing for an append). Both run for a duplicate too, so the retry of a request
+ * that failed after its append does them.
+ */
 export async function appendLog(
   store: BlobStore,
   t: LogTarget,
@@ -44,5 +50,6 @@ export async function appendLog(
 ): Promise<AppendResult> {
   const result = await appendFile(store, logFile(t, maxBlocks), offset, body, onWrite);
   await ensureMetadata(store, t);
+  await noteAppend(store, t);
   return result;
 }

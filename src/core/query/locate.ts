@@ -86,7 +86,7 @@ export interface SessionChoice {
  */
 export async function resolveSession(store: BlobStore, q: SessionChoice): Promise<LocatedSession> {
   if (q.session !== 'latest') return locateSession(store, { ...q, session: q.session });
-  const { sessions } = await clusterSessions(store, q.namespace, q.cluster);
+  const { sessions } = await clusterSessions(store, q.namespace, q.cluster, { limit: 1 });
   const newest = sessions[0];
   if (newest === undefined) {
     throw new HttpError(404, 'session_not_found', `cluster ${q.namespace}/${q.cluster} has no session yet`);

@@ -108,17 +108,51 @@ const query = (params: Record<string, string>) => {
 /** A GET kept briefly and shared (the caller's abort does not cancel it for the others). */
 const shared = <T>(path: string) => answers.get(path, () => getJson<T>(path));
 
+/**
+ * Every page of a paged listing (`limit`/`cursor`, `nextCursor` until the last page), joined: the
+ * views show whole lists, and a session older than the first page must still be found.
+ */
+async function allPages<T extends { nextCursor?: string | undefined }>(
+  path: string,
+  join: (all: T, next: T) => T,
+  signal?: AbortSignal,
+): Promise<T> {
+  let all = await getJson<T>(path, signal);
+  while (all.nextCursor !== undefined) {
+    const next = await getJson<T>(
+      `${path}?${new URLSearchParams({ cursor: all.nextCursor }).toString()}`,
+      signal,
+    );
+    all = { ...join(all, next), nextCursor: next.nextCursor };
+  }
+  return all;
+}
+
 export const api = {
-  clusters: (signal?: AbortSignal) => getJson<ClusterList>(apiPaths.clusters(), signal),
+  clusters: (signal?: AbortSignal) =>
+    allPages<ClusterList>(
+      apiPaths.clusters(),
+      (a, b) => ({ ...a, clusters: [...a.clusters, ...b.clusters] }),
+      signal,
+    ),
   sessions: (namespace: string, cluster: string, signal?: AbortSignal) =>
-    getJson<SessionList>(apiPaths.sessions(namespace, cluster), signal),
+    allPages<SessionList>(
+      apiPaths.sessions(namespace, cluster),
+      (a, b) => ({ ...a, sessions: [...a.sessions, ...b.sessions] }),
+      signal,
+    ),
   files: (s: SessionRef, prefix: string, cursor?: string, signal?: AbortSignal) =>
     getJson<FileListing>(apiPaths.files(s, prefix, cursor), signal),
   metadata: (s: SessionRef, signal?: AbortSignal) =>
     getJson<Record<string, unknown>>(apiPaths.metadata(s), signal),
   /** The sessions of a cluster, kept briefly: every session view checks that its session exists. */
   sessionsShared: (namespace: string, cluster: string) =>
-    shared<SessionList>(apiPaths.sessions(namespace, cluster)),
+    answers.get(apiPaths.sessions(namespace, cluster), () =>
+      allPages<SessionList>(apiPaths.sessions(namespace, cluster), (a, b) => ({
+        ...a,
+        sessions: [...a.sessions, ...b.sessions],
+      })),
+    ),
   failures: (s: SessionRef) => shared<FailuresResponse>(apiPaths.failures(s)),
   jobs: (s: SessionRef) => shared<Job[]>(apiPaths.ray(s, 'api/jobs/')),
   nodes: (s: SessionRef) => shared<NodesSummaryResponse>(apiPaths.ray(s, 'nodes?view=summary')),
