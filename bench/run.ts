@@ -3,7 +3,7 @@
  * scenarios, prints scenario / ours / baseline / ratio (medians), and writes docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -96,6 +96,17 @@ async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: numb
   };
 }
 
+/** The line after which the benchmarks document is written by hand (profiles, notes): kept by every run. */
+const NOTES_MARK = '<!-- written by hand below this line; npm run bench keeps it -->';
+
+/** The hand-written part of `file` (from NOTES_MARK on), or '' when it has none. */
+function keptNotes(file: string): string {
+  if (!existsSync(file)) return '';
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf(NOTES_MARK);
+  return at < 0 ? '' : `\n${text.slice(at)}`;
+}
+
 async function main(): Promise<void> {
   const only = arg('only');
   const rounds = arg('rounds') === undefined ? undefined : Number(arg('rounds'));
@@ -148,7 +159,7 @@ async function main(): Promise<void> {
     only === undefined ? 'benchmarks.md' : 'benchmarks-partial.md',
   );
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, doc);
+  writeFileSync(file, doc + keptNotes(file));
   process.stderr.write(`results written to ${path.relative(process.cwd(), file)}\n`);
 }
 

@@ -29,8 +29,22 @@ function rawJobId(event: Record<string, unknown>): unknown {
   return undefined;
 }
 
+// A batch names a few jobs many times: decoded ids are remembered (a profile of 50 batches of 1,000
+// events had decoding at 2% of all samples).
+const decoded = new Map<string, string | null>();
+const DECODED_MAX = 1024;
+
 /** Decodes a base64 job id to lowercase hex; '' for none; null when it is not valid base64. */
 export function jobIdHex(raw: string): string | null {
+  const known = decoded.get(raw);
+  if (known !== undefined) return known;
+  const hex = decodeJobId(raw);
+  if (decoded.size >= DECODED_MAX) decoded.clear();
+  decoded.set(raw, hex);
+  return hex;
+}
+
+function decodeJobId(raw: string): string | null {
   if (raw === '') return '';
   if (!isBase64(raw)) return null;
   const bytes = Buffer.from(raw, BASE64.test(raw) ? 'base64' : 'base64url');
