@@ -1,6 +1,13 @@
 /** Validation of one Ray event as Ray's aggregator posts it (protobuf JSON mapping): the RayEventIn schema. */
 import { FIELD } from '../../schemas/common.js';
-import { isBase64, MAX_EVENT_ID, RayEventIn, type EventError } from '../../schemas/ingest.js';
+import {
+  isBase64,
+  MAX_EVENT_ID,
+  passesRayEventIn,
+  RayEventIn,
+  type EventError,
+} from '../../schemas/ingest.js';
+import type { z } from '../../schemas/zod.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './jsonDepth.js';
 
 export type { EventError };
@@ -65,13 +72,17 @@ export function checkEvent(raw: unknown, index: number): ValidEvent | EventError
   // Before anything else: the event is written back with JSON.stringify, which fails on deep nesting.
   if (!jsonDepthWithin(raw, MAX_JSON_DEPTH))
     return bad(`the event is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  const parsed = RayEventIn.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') ?? '';
-    return bad((issue?.message ?? 'invalid').replaceAll(FIELD, field));
+  let event: z.output<typeof RayEventIn>;
+  if (passesRayEventIn(raw)) event = raw as z.output<typeof RayEventIn>;
+  else {
+    const parsed = RayEventIn.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.map(String).join('.') ?? '';
+      return bad((issue?.message ?? 'invalid').replaceAll(FIELD, field));
+    }
+    event = parsed.data;
   }
-  const event = parsed.data;
   const job = rawJobId(event);
   if (job !== undefined && typeof job !== 'string') return bad('jobId must be a base64 string');
   const hex = jobIdHex(job ?? '');
