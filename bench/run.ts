@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only <substring>[,<substring>…]] [-- --rounds N]`: starts a fresh Azurite per scenario, runs the named
+ * `npm run bench [-- --only '<substring>[|<substring>…]'] [-- --rounds N]`: starts a fresh Azurite per scenario, runs the named
  * scenarios, prints scenario / ours / baseline / ratio (medians), and writes docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -110,7 +110,7 @@ function keptNotes(file: string): string {
 async function main(): Promise<void> {
   const only = arg('only');
   const rounds = arg('rounds') === undefined ? undefined : Number(arg('rounds'));
-  // `--only a,b`: scenarios whose name contains any of the comma-separated parts.
+  // `--only 'a|b'`: scenarios whose name contains any of the parts (names themselves hold commas).
   const parts = only
     ?.split(',')
     .map((p) => p.trim())
