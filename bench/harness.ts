@@ -26,6 +26,8 @@ export interface SharedSetup {
 export interface Measurement {
   ours: number;
   baseline: number;
+  /** Storage operations per request (HTTP requests to storage), of ours and of the baseline, when counted. */
+  ops?: { ours: number; baseline: number };
 }
 
 export interface Scenario {
@@ -56,6 +58,8 @@ export interface Result {
   /** ours/baseline for throughputs, baseline/ours for times: above 1 means we are better. */
   ratio: number;
   rounds: number;
+  /** Medians of the rounds' storage operations per request, when counted. */
+  ops?: { ours: number; baseline: number };
 }
 
 export function median(values: number[]): number {
@@ -81,4 +85,14 @@ export async function pool<T>(items: T[], limit: number, fn: (item: T) => Promis
     }
   });
   await Promise.all(workers);
+}
+
+/**
+ * Node options that make a child process of the bench (`host`, `hop`) write a CPU profile into
+ * `$BENCH_CPU_PROF/<role>/` when it exits; none when BENCH_CPU_PROF is unset. NODE_OPTIONS does not
+ * take `--cpu-prof`, so the bench passes it on the command line. Summaries: bench/profileTop.ts.
+ */
+export function profileArgs(role: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}/${role}`];
 }

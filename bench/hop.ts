@@ -14,7 +14,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import type { BenchContext } from './harness.js';
+import { profileArgs, type BenchContext } from './harness.js';
 
 function serve(container: ContainerClient): void {
   const server = http.createServer((req, res) => {
@@ -62,7 +62,7 @@ export interface Hop {
 
 /** Starts the hop as a child process against `container` of the bench's Azurite. */
 export async function startHop(ctx: BenchContext, container: string): Promise<Hop> {
-  const child = spawn(process.execPath, [__filename], {
+  const child = spawn(process.execPath, [...profileArgs('hop'), __filename], {
     env: { ...process.env, HOP_CONNECTION_STRING: ctx.connectionString, HOP_CONTAINER: container },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -89,5 +89,7 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === __filenam
   const cs = process.env.HOP_CONNECTION_STRING;
   const name = process.env.HOP_CONTAINER;
   if (cs === undefined || name === undefined) throw new Error('HOP_CONNECTION_STRING and HOP_CONTAINER');
+  // An exit (rather than death by the signal) writes the CPU profile when one was asked for.
+  process.on('SIGTERM', () => process.exit(0));
   serve(BlobServiceClient.fromConnectionString(cs).getContainerClient(name));
 }

@@ -1,6 +1,6 @@
 /** The local host for bench scenarios: the compiled app against the bench's Azurite, in its own container. */
 import { spawnHost, type SpawnedHost } from '../src/host/spawn.js';
-import type { BenchContext } from './harness.js';
+import { profileArgs, type BenchContext } from './harness.js';
 
 export interface BenchHost extends SpawnedHost {
   /** The data container the app writes to (AZURE_STORAGE_CONTAINER). */
@@ -26,5 +26,5 @@ export async function benchHost(
     'AzureWebJobs.reconcileIndex.Disabled': 'true',
     ...opts.env,
   };
-  return { ...(await spawnHost({ env, startTimeoutMs: 60_000 })), container };
+  return { ...(await spawnHost({ env, startTimeoutMs: 60_000, nodeArgs: profileArgs('host') })), container };
 }

@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --only <substring>] [-- --rounds N]`: starts a fresh Azurite per scenario, runs the named
+ * `npm run bench [-- --only '<substring>[|<substring>…]'] [-- --rounds N]`: starts a fresh Azurite per scenario, runs the named
  * scenarios, prints scenario / ours / baseline / ratio (medians), and writes docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -42,10 +42,19 @@ function table(results: Result[]): string {
     `${fmt(r.ours)} ${r.scenario.unit}`,
     `${fmt(r.baseline)} ${r.scenario.unit}`,
     `${r.ratio.toFixed(2)}×`,
+    r.ops === undefined ? '' : `${fmt(r.ops.ours)} vs ${fmt(r.ops.baseline)}`,
     r.scenario.target ?? '',
     `${r.scenario.ours} vs ${r.scenario.baseline}`,
   ]);
-  const head = ['scenario', 'ours', 'baseline', 'ratio (>1 = ours better)', 'target', 'what is compared'];
+  const head = [
+    'scenario',
+    'ours',
+    'baseline',
+    'ratio (>1 = ours better)',
+    'storage ops / request (ours vs baseline)',
+    'target',
+    'what is compared',
+  ];
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
@@ -54,13 +63,21 @@ async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: numb
   const rounds = roundsOverride ?? s.rounds ?? 5;
   const ours: number[] = [];
   const base: number[] = [];
+  const opsOurs: number[] = [];
+  const opsBase: number[] = [];
   try {
     for (let i = 0; i < rounds; i++) {
       const m = await s.round(ctx, state);
       ours.push(m.ours);
       base.push(m.baseline);
+      if (m.ops !== undefined) {
+        opsOurs.push(m.ops.ours);
+        opsBase.push(m.ops.baseline);
+      }
+      const ops =
+        m.ops === undefined ? '' : `; storage ops/request ${fmt(m.ops.ours)} vs ${fmt(m.ops.baseline)}`;
       ctx.log(
-        `  round ${i + 1}/${rounds}: ours ${fmt(m.ours)} ${s.unit}, baseline ${fmt(m.baseline)} ${s.unit}`,
+        `  round ${i + 1}/${rounds}: ours ${fmt(m.ours)} ${s.unit}, baseline ${fmt(m.baseline)} ${s.unit}${ops}`,
       );
     }
   } finally {
@@ -69,13 +86,36 @@ async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: numb
   }
   const o = median(ours);
   const b = median(base);
-  return { scenario: s, ours: o, baseline: b, ratio: s.better === 'higher' ? o / b : b / o, rounds };
+  return {
+    scenario: s,
+    ours: o,
+    baseline: b,
+    ratio: s.better === 'higher' ? o / b : b / o,
+    rounds,
+    ...(opsOurs.length > 0 && { ops: { ours: median(opsOurs), baseline: median(opsBase) } }),
+  };
+}
+
+/** The line after which the benchmarks document is written by hand (profiles, notes): kept by every run. */
+const NOTES_MARK = '<!-- written by hand below this line; npm run bench keeps it -->';
+
+/** The hand-written part of `file` (from NOTES_MARK on), or '' when it has none. */
+function keptNotes(file: string): string {
+  if (!existsSync(file)) return '';
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf(NOTES_MARK);
+  return at < 0 ? '' : `\n${text.slice(at)}`;
 }
 
 async function main(): Promise<void> {
   const only = arg('only');
   const rounds = arg('rounds') === undefined ? undefined : Number(arg('rounds'));
-  const chosen = scenarios.filter((s) => only === undefined || s.name.includes(only));
+  // `--only 'a|b'`: scenarios whose name contains any of the parts (names themselves hold commas).
+  const parts = only
+    ?.split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const chosen = scenarios.filter((s) => parts === undefined || parts.some((p) => s.name.includes(p)));
   if (chosen.length === 0)
     throw new Error(`no scenario matches "${only}"; scenarios: ${scenarios.map((s) => s.name).join('; ')}`);
   const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -142,7 +182,7 @@ async function main(): Promise<void> {
     only === undefined ? 'benchmarks.md' : 'benchmarks-partial.md',
   );
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, doc);
+  writeFileSync(file, doc + keptNotes(file));
   process.stderr.write(`results written to ${path.relative(process.cwd(), file)}\n`);
 }
 

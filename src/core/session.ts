@@ -13,8 +13,21 @@ export interface SessionId {
 
 const SESSION = /^session_(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})_(\d{6})(?:_(\d{1,9}))?$/;
 
+// Session ids repeat (every event of a batch names one): parsed ones are remembered, a few at a time.
+const parsed = new Map<string, Readonly<SessionId> | null>();
+const PARSED_MAX = 256;
+
 /** Parses a session id, or returns null when it is not one (or names an impossible date). */
-export function tryParseSession(value: string): SessionId | null {
+export function tryParseSession(value: string): Readonly<SessionId> | null {
+  const known = parsed.get(value);
+  if (known !== undefined) return known;
+  const result = parseSessionId(value);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(value, result === null ? null : Object.freeze(result));
+  return result;
+}
+
+function parseSessionId(value: string): SessionId | null {
   const m = SESSION.exec(value);
   if (m === null) return null;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];

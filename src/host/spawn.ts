@@ -19,6 +19,8 @@ export interface SpawnHostOptions {
   settingsFile?: string;
   /** Extra CLI arguments (e.g. --enableAuth). */
   args?: string[];
+  /** Options for node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
   /** How long to wait for "Host listening on"; default 30 s. */
   startTimeoutMs?: number;
   /** How long `stop()` waits after SIGTERM before SIGKILL; default 20 s (the host closes in ≤ 10 s, then stops its Azurite). */
@@ -58,6 +60,7 @@ export async function spawnHost(opts: SpawnHostOptions): Promise<SpawnedHost> {
   const cli = hostCli(root);
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsc -p tsconfig.json)`);
   const args = [
+    ...(opts.nodeArgs ?? []),
     cli,
     '--app-dir',
     opts.appDir ?? root,

@@ -88,9 +88,12 @@ export class AzureBlobStore implements BlobStore {
     return this.ready;
   }
 
-  /** Runs a write; if the container vanished underneath us, recreates it and tries once more. */
+  /**
+   * Runs a write; if the container is missing (not made yet, or deleted underneath us), creates it and
+   * tries once more. The write is tried first: the container almost always exists, and asking first
+   * would cost every process one more storage request.
+   */
   private async write<T>(what: string, op: () => Promise<T>): Promise<T> {
-    await this.ensure();
     try {
       return await op();
     } catch (err) {

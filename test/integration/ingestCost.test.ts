@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendLog } from '../../src/core/ingest/logs.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
-import { freshStore } from '../helpers/storage.js';
+import { freshStore, reopen } from '../helpers/storage.js';
 import { target } from './ingestSupport.js';
 
 /** The store, recording the name of every operation called on it. */
@@ -25,12 +25,45 @@ const tally = (calls: string[]) =>
   calls.reduce<Record<string, number>>((n, c) => ({ ...n, [c]: (n[c] ?? 0) + 1 }), {});
 
 describe('storage requests per append', () => {
-  it('64 appends to a new file: 64 appendAt, 2 properties, 1 create (and the metadata once)', async () => {
+  it('64 appends to a new file: 64 appendAt, 1 create (and the metadata once), no length lookup', async () => {
     const { store, calls } = recording(freshStore('cost'));
     const chunk = Buffer.alloc(16 * 1024, 'x');
     for (let i = 0; i < 64; i++) await appendLog(store, target, i * chunk.length, [chunk], 45_000);
-    // Each append is one appendAt; the new file adds a create and two length lookups (then its
-    // length is cached), the session its metadata.json, once.
-    expect(tally(calls)).toEqual({ appendAt: 64, properties: 2, createAppendBlob: 1, putIfAbsent: 1 });
+    // At offset 0 with nothing known the file is created first (then known to be empty); each
+    // append is one appendAt, its length then cached; the session's metadata.json is written once.
+    expect(tally(calls)).toEqual({ appendAt: 64, createAppendBlob: 1, putIfAbsent: 1 });
+  });
+
+  it('a new process appending at the right offset of an existing file: one appendAt, no length lookup', async () => {
+    const first = freshStore('cost');
+    const chunk = Buffer.alloc(4 * 1024, 'y');
+    await appendLog(first, target, 0, [chunk], 45_000);
+    const { store, calls } = recording(reopen(first));
+    const r = await appendLog(store, target, chunk.length, [chunk], 45_000);
+    expect(r).toEqual({ status: 'appended', offset: chunk.length, nextOffset: 2 * chunk.length });
+    // The conditional append is the length check; the metadata is confirmed once per process.
+    expect(tally(calls)).toEqual({ appendAt: 1, putIfAbsent: 1 });
+    calls.length = 0;
+    await appendLog(store, target, 2 * chunk.length, [chunk], 45_000);
+    expect(tally(calls)).toEqual({ appendAt: 1 });
+  });
+
+  it('a new process at a wrong offset still gets the rules: a gap, a duplicate, with the true length', async () => {
+    const first = freshStore('cost');
+    const chunk = Buffer.alloc(4 * 1024, 'z');
+    await appendLog(first, target, 0, [chunk, chunk], 45_000);
+    await expect(appendLog(reopen(first), target, 3 * chunk.length, [chunk], 45_000)).rejects.toMatchObject({
+      status: 409,
+      code: 'offset_gap',
+      headers: { 'Next-Offset': String(2 * chunk.length) },
+    });
+    expect(await appendLog(reopen(first), target, chunk.length, [chunk], 45_000)).toEqual({
+      status: 'duplicate',
+      offset: chunk.length,
+      nextOffset: 2 * chunk.length,
+    });
+    await expect(appendLog(reopen(first), target, 4 * chunk.length, [], 45_000)).rejects.toMatchObject({
+      code: 'offset_gap',
+    });
   });
 });

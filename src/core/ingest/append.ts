@@ -52,6 +52,8 @@ function conflict(at: number, stored: number): HttpError {
 /** Writer state for one request: where the file ends, as far as we know. */
 interface Cursor {
   tail: Tail | null;
+  /** `tail` is a guess (no storage request confirmed it): a conditional append tests it. */
+  guessed: boolean;
   wrote: boolean;
   /** Told of each range this request stored: `[at, at + length)` of the file. */
   onWrite?: (at: number, length: number) => void;
@@ -84,6 +86,7 @@ async function placePiece(store: BlobStore, file: SegmentedFile, c: Cursor, pos:
       continue;
     }
     const r = await store.appendAt(file.blob(c.tail.segment), at - c.tail.start, rest);
+    c.guessed = false;
     if (r.ok) {
       c.tail = { ...c.tail, length: c.tail.length + rest.byteLength, blocks: r.committedBlockCount };
       rememberTail(store, file, c.tail);
@@ -109,10 +112,20 @@ export async function appendFile(
   body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   onWrite?: (at: number, length: number) => void,
 ): Promise<AppendResult> {
-  const c: Cursor = { tail: cachedTail(store, file), wrote: false, ...(onWrite && { onWrite }) };
-  // The cached length is a lower bound: only a request past it needs a fresh look first.
-  if (c.tail === null || offset > fileLength(c.tail)) c.tail = await locate(store, file, c.tail);
-  if (offset > fileLength(c.tail)) throw gap(offset, fileLength(c.tail));
+  const c: Cursor = {
+    tail: cachedTail(store, file),
+    guessed: false,
+    wrote: false,
+    ...(onWrite && { onWrite }),
+  };
+  if (offset > fileLength(c.tail)) {
+    // No look first: an append conditional on the file ending at `offset` is the look. It fails when
+    // the guess is wrong (a gap, a duplicate, a sealed segment), and the rules then look and re-apply.
+    // (At offset 0 with nothing known, the rules create the file first.)
+    const known = c.tail ?? { segment: 0, start: 0, length: 0, blocks: 0 };
+    c.tail = { ...known, length: offset - known.start };
+    c.guessed = true;
+  }
   let pos = offset;
   try {
     for await (const piece of pieces(body)) {
@@ -121,6 +134,7 @@ export async function appendFile(
     }
   } catch (err) {
     if (err instanceof HttpError && err.status !== 409) {
+      if (c.guessed) c.tail = await locate(store, file, c.tail); // Next-Offset says what is stored
       throw new HttpError(err.status, err.code, err.message, err.extra, {
         ...err.headers,
         ...nextOffsetHeader(fileLength(c.tail)),
@@ -130,6 +144,7 @@ export async function appendFile(
   }
   if (c.wrote) return { status: 'appended', offset, nextOffset: fileLength(c.tail) };
   c.tail = await locate(store, file, c.tail); // nothing written by us: report the true length
+  if (offset > fileLength(c.tail)) throw gap(offset, fileLength(c.tail));
   if (pos === offset && offset === fileLength(c.tail)) {
     c.tail ??= await create(store, file); // an empty body at the end creates the file
     return { status: 'appended', offset, nextOffset: fileLength(c.tail) };

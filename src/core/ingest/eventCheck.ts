@@ -1,6 +1,13 @@
 /** Validation of one Ray event as Ray's aggregator posts it (protobuf JSON mapping): the RayEventIn schema. */
 import { FIELD } from '../../schemas/common.js';
-import { isBase64, MAX_EVENT_ID, RayEventIn, type EventError } from '../../schemas/ingest.js';
+import {
+  isBase64,
+  MAX_EVENT_ID,
+  passesRayEventIn,
+  RayEventIn,
+  type EventError,
+} from '../../schemas/ingest.js';
+import type { z } from '../../schemas/zod.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './jsonDepth.js';
 
 export type { EventError };
@@ -29,8 +36,22 @@ function rawJobId(event: Record<string, unknown>): unknown {
   return undefined;
 }
 
+// A batch names a few jobs many times: decoded ids are remembered (a profile of 50 batches of 1,000
+// events had decoding at 2% of all samples).
+const decoded = new Map<string, string | null>();
+const DECODED_MAX = 1024;
+
 /** Decodes a base64 job id to lowercase hex; '' for none; null when it is not valid base64. */
 export function jobIdHex(raw: string): string | null {
+  const known = decoded.get(raw);
+  if (known !== undefined) return known;
+  const hex = decodeJobId(raw);
+  if (decoded.size >= DECODED_MAX) decoded.clear();
+  decoded.set(raw, hex);
+  return hex;
+}
+
+function decodeJobId(raw: string): string | null {
   if (raw === '') return '';
   if (!isBase64(raw)) return null;
   const bytes = Buffer.from(raw, BASE64.test(raw) ? 'base64' : 'base64url');
@@ -51,13 +72,17 @@ export function checkEvent(raw: unknown, index: number): ValidEvent | EventError
   // Before anything else: the event is written back with JSON.stringify, which fails on deep nesting.
   if (!jsonDepthWithin(raw, MAX_JSON_DEPTH))
     return bad(`the event is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  const parsed = RayEventIn.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') ?? '';
-    return bad((issue?.message ?? 'invalid').replaceAll(FIELD, field));
+  let event: z.output<typeof RayEventIn>;
+  if (passesRayEventIn(raw)) event = raw as z.output<typeof RayEventIn>;
+  else {
+    const parsed = RayEventIn.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.map(String).join('.') ?? '';
+      return bad((issue?.message ?? 'invalid').replaceAll(FIELD, field));
+    }
+    event = parsed.data;
   }
-  const event = parsed.data;
   const job = rawJobId(event);
   if (job !== undefined && typeof job !== 'string') return bad('jobId must be a base64 string');
   const hex = jobIdHex(job ?? '');

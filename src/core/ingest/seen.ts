@@ -116,7 +116,11 @@ export class SeenLog {
       return;
     }
     for (const a of batch) {
-      const busy = a.ids.flatMap((id) => this.inflight.get(id)?.promise ?? []);
+      const busy: Promise<void>[] = [];
+      for (const id of a.ids) {
+        const p = this.inflight.get(id)?.promise;
+        if (p !== undefined) busy.push(p);
+      }
       if (busy.length > 0) {
         // Another batch is writing some of these ids: decide once it has succeeded or failed.
         void Promise.allSettled(busy).then(() => this.admit(a.ids).then(a.resolve, a.reject));

@@ -93,9 +93,13 @@ export async function locate(
   }
 }
 
-/** Creates segment 0 unless it exists, and returns the current tail. */
+/**
+ * Creates segment 0 unless it exists, and returns the current tail. A segment this call created is
+ * empty as far as we know: no look needed (an append at a stale length fails and looks then).
+ */
 export async function create(store: BlobStore, file: SegmentedFile): Promise<Tail> {
-  await store.createAppendBlob(file.blob(0), file.contentType, segmentMetadata(file, 0, 0));
+  if (await store.createAppendBlob(file.blob(0), file.contentType, segmentMetadata(file, 0, 0)))
+    return { segment: 0, start: 0, length: 0, blocks: 0 };
   const tail = await locate(store, file);
   if (tail === null) throw new Error(`${file.blob(0)} vanished right after it was created`);
   return tail;

@@ -10,11 +10,8 @@ const RFC3339 =
 export function parseRfc3339Nanos(value: string): bigint | null {
   const m = RFC3339.exec(value);
   if (m === null) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  const t = new Date(ms);
-  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return null;
-  if (h > 23 || mi > 59 || s > 59) return null;
+  const ms = secondsMs(value.slice(0, 19), m);
+  if (ms === null) return null;
   let offsetMinutes = 0;
   if (m[8] === undefined) {
     const oh = Number(m[10]);
@@ -25,6 +22,30 @@ export function parseRfc3339Nanos(value: string): bigint | null {
   const seconds = BigInt(ms / 1000 - offsetMinutes * 60);
   const fraction = BigInt((m[7] ?? '').padEnd(9, '0'));
   return seconds * 1_000_000_000n + fraction;
+}
+
+// The date and time to the second, by its 19 characters: events of a batch share a few seconds, and
+// this part cost most of a batch's parsing in profiles (docs/benchmarks.md, Profiles).
+const seconds = new Map<string, number | null>();
+const SECONDS_MAX = 1024;
+
+/** Milliseconds since the epoch of `YYYY-MM-DDTHH:MM:SS` (groups 1–6 of `m`), or null for an impossible time. */
+function secondsMs(key: string, m: RegExpExecArray): number | null {
+  const known = seconds.get(key);
+  if (known !== undefined) return known;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const t = new Date(ms);
+  const real =
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    h <= 23 &&
+    mi <= 59 &&
+    s <= 59;
+  if (seconds.size >= SECONDS_MAX) seconds.clear();
+  seconds.set(key, real ? ms : null);
+  return real ? ms : null;
 }
 
 /** Nanoseconds as a fixed-width decimal string (24 digits), so that strings sort as the times do. */
