@@ -277,7 +277,7 @@ export const placementGroupsRoute = Empty(
         total: z.literal(0),
         num_after_truncation: z.literal(0),
         num_filtered: z.literal(0),
-        result: z.array(z.never()),
+        result: z.array(z.unknown()).max(0),
         partial_failure_warning: z.string(),
         warnings: z.null(),
       }),

@@ -95,17 +95,21 @@ export const TaskSummaryByFuncSchema = z.object({
 });
 
 /** One entry of the lineage tree: a task, an actor (its tasks below it) or a GROUP of same-named siblings. */
-export const NestedTaskSummarySchema = z.object({
-  name: z.string(),
-  key: z.string(),
-  type: z.string(),
-  timestamp: z.number().nullable(),
-  state_counts: z.record(z.string(), z.number()),
-  get children() {
-    return z.array(NestedTaskSummarySchema);
-  },
-  link: z.object({ type: z.enum(['task', 'actor']), id: z.string() }).nullable(),
-});
+// Named, so that the OpenAPI document refers to it from its own `children` (inlining a recursive
+// schema never ends: GET /api/v1/openapi.json answered 500, Maximum call stack size exceeded).
+export const NestedTaskSummarySchema = z
+  .object({
+    name: z.string(),
+    key: z.string(),
+    type: z.string(),
+    timestamp: z.number().nullable(),
+    state_counts: z.record(z.string(), z.number()),
+    get children() {
+      return z.array(NestedTaskSummarySchema);
+    },
+    link: z.object({ type: z.enum(['task', 'actor']), id: z.string() }).nullable(),
+  })
+  .openapi('RayNestedTaskSummary');
 
 export const TaskSummaryByLineageSchema = z.object({
   summary: z.array(NestedTaskSummarySchema),
