@@ -31,9 +31,11 @@ import {
   summarizeTasks,
   type ReadOptions,
 } from '../../src/core/dashboard/index.js';
+import { located } from '../../src/core/dashboard/logLocator.js';
+import { appendLog } from '../../src/core/ingest/logs.js';
 import { dashboardPrefix } from '../../src/core/layout.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
-import { ingestInOrder, REF, timelineText } from '../helpers/dashboard.js';
+import { ingestInOrder, MAX_BLOCKS, REF, timelineText } from '../helpers/dashboard.js';
 import {
   ACTORS,
   IPS,
@@ -289,19 +291,19 @@ describe('failures', () => {
         message: MESSAGES.j2Failed,
         error_type: 'JOB_ENTRYPOINT_COMMAND_ERROR',
         driver_exit_code: 1,
-        log: { node: NAMES.head, file: `job-driver-${SUBMISSIONS.j2}.log` },
+        log: located(NAMES.head, `job-driver-${SUBMISSIONS.j2}.log`),
       },
     ]);
     expect(f.tasks.failedAttempts).toBe(3);
     expect(f.tasks.groups.map((g) => [g.errorType, g.count, g.example.taskId, g.example.log])).toEqual([
-      ['ACTOR_DIED', 1, TASKS.work, { node: NAMES.w2, file: `worker-${WORKERS.flaky1}-${JOBS.j1}-6100.err` }],
+      ['ACTOR_DIED', 1, TASKS.work, located(NAMES.w2, `worker-${WORKERS.flaky1}-${JOBS.j1}-6100.err`)],
       [
         'TASK_EXECUTION_EXCEPTION',
         1,
         TASKS.h,
-        { node: NAMES.w1, file: `worker-${WORKERS.w1a}-${JOBS.j2}-7311.err`, range: [4096, 5120] },
+        located(NAMES.w1, `worker-${WORKERS.w1a}-${JOBS.j2}-7311.err`, [4096, 5120]),
       ],
-      ['WORKER_DIED', 1, TASKS.g, { node: NAMES.w2, file: `worker-${WORKERS.w2a}-${JOBS.j1}-6001.err` }],
+      ['WORKER_DIED', 1, TASKS.g, located(NAMES.w2, `worker-${WORKERS.w2a}-${JOBS.j1}-6001.err`)],
     ]);
     expect(f.tasks.groups[1]?.example.message).toBe(MESSAGES.valueError);
     expect(f.actors).toEqual([
@@ -310,7 +312,7 @@ describe('failures', () => {
         className: 'Flaky',
         numRestarts: 1,
         exitDetail: MESSAGES.flakyDead,
-        log: { node: NAMES.w1, file: `worker-${WORKERS.flaky2}-${JOBS.j1}-5151.err` },
+        log: located(NAMES.w1, `worker-${WORKERS.flaky2}-${JOBS.j1}-5151.err`),
       }),
     ]);
     expect(f.nodes).toEqual([
@@ -319,7 +321,7 @@ describe('failures', () => {
         storageNode: NAMES.w2,
         reason: 'UNEXPECTED_TERMINATION',
         reasonMessage: MESSAGES.nodeDead,
-        log: { node: NAMES.w2, file: 'raylet.out' },
+        log: located(NAMES.w2, 'raylet.out'),
       }),
     ]);
   });
@@ -329,6 +331,14 @@ describe('a session without events', () => {
   it('answers every view empty and schema-valid, and writes nothing', async () => {
     const empty = freshStore('dashempty');
     const ref = { ...REF, session: 'session_2026-02-01_00-00-00_000001' };
+    // The session exists (it has a log), but no events.
+    await appendLog(
+      empty,
+      { namespace: 'default', ...ref, node: 'head', file: 'raylet.out' },
+      0,
+      [Buffer.from('x\n')],
+      MAX_BLOCKS,
+    );
     expect(TaskListResponseSchema.parse(await listTasks(empty, ref, {}))).toMatchObject({
       data: { result: { total: 0, num_filtered: 0, result: [] } },
     });
@@ -348,5 +358,19 @@ describe('a session without events', () => {
     expect(
       await empty.list({ prefix: dashboardPrefix(ref), pageSize: 10 }).catch(() => ({ blobs: [] })),
     ).toMatchObject({ blobs: [] });
+  });
+
+  it('is 404 session_not_found for a session of which nothing is stored (not an empty answer)', async () => {
+    const none = freshStore('dashnone');
+    const ref = { ...REF, session: 'session_2026-02-01_00-00-00_000002' };
+    for (const read of [
+      () => listTasks(none, ref, {}),
+      () => listJobs(none, ref),
+      () => failures(none, ref),
+      () => timelineText(none, ref),
+      () => listNodes(none, { ...ref, namespace: 'default' } as typeof ref),
+    ]) {
+      await expect(read()).rejects.toMatchObject({ status: 404, code: 'session_not_found' });
+    }
   });
 });
