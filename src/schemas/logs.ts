@@ -125,7 +125,9 @@ export const SearchQuery = ClusterIdQuery.extend({
     .openapi({ description: 'the text (or, with regex=true, the RE2 pattern) to find in each line' }),
   regex: flagQuery('q is an RE2 regular expression (linear time)').optional(),
   ignoreCase: flagQuery('match letters of either case').optional(),
-  node: Node.optional().openapi({ description: "only this node's files" }),
+  node: Node.optional().openapi({
+    description: "only this node's files: its Ray node id (hex) or its directory name in storage",
+  }),
   glob: Glob.optional(),
   limit: intQuery(1, MAX_SEARCH_LIMIT, 'hits per page').default(DEFAULT_SEARCH_LIMIT),
   cursor: Cursor,
