@@ -115,6 +115,13 @@ export const EVENTS_RAYLET = [
   },
 ];
 
+/**
+ * Bait for a backtracking regex engine: `(a+)+$` against a long run of `a` ending in `b` takes
+ * exponential time there; RE2 answers in linear time. Only the second line matches.
+ */
+export const REGEX_BAIT_FILE = 'old/regex-bait.log';
+export const REGEX_BAIT = `${'a'.repeat(50_000)}b\n${'a'.repeat(40)}\n`;
+
 /** Every file of the session by node (storage name), in the order a collector would ship them. */
 export const RAY_LOGS: Record<string, Record<string, string>> = {
   [NAMES.head]: {
@@ -127,6 +134,7 @@ export const RAY_LOGS: Record<string, Record<string, string>> = {
     [`python-core-driver-${JOBS.j1}_4242.log`]: 'core driver of job 1\n',
     [J2_DRIVER_LOG]: J2_DRIVER_TEXT,
     'events/event_JOBS.log': `${EVENTS_JOBS.map((e) => JSON.stringify(e)).join('\n')}\n`,
+    [REGEX_BAIT_FILE]: REGEX_BAIT,
   },
   [NAMES.w1]: {
     'raylet.out': W1_RAYLET,

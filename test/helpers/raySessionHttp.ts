@@ -17,6 +17,8 @@ export const CLUSTER = 'raycluster-kuberay';
 export const EMPTY_SESSION = 'session_2026-01-20_08-00-00_000001';
 export const SESSION_PATH = `/api/v1/clusters/${NS}/${CLUSTER}/sessions/${SESSION}`;
 export const EMPTY_PATH = `/api/v1/clusters/${NS}/${CLUSTER}/sessions/${EMPTY_SESSION}`;
+/** A token only the older session's log holds: nothing read for the corpus session may show it. */
+export const SECRET = 'TOP-SECRET-c0ffee';
 /** What the batch records in the session's metadata.json (cluster_metadata and timezone read it). */
 export const METADATA = {
   rayVersion: '2.52.1',
@@ -99,7 +101,14 @@ export async function ingestRaySessionHttp(baseUrl: string): Promise<void> {
     if (i === BATCHED_NODE_INDEX) await postBatch(baseUrl, node, files);
     else for (const [file, text] of Object.entries(files)) await putLog(baseUrl, SESSION, node, file, text);
   }
-  await putLog(baseUrl, EMPTY_SESSION, 'head-0', 'raylet.out', 'an older session without events\n', 1);
+  await putLog(
+    baseUrl,
+    EMPTY_SESSION,
+    'head-0',
+    'raylet.out',
+    `an older session without events ${SECRET}\n`,
+    1,
+  );
   await eventually(
     async () => {
       const r = await request(baseUrl, `/api/v1/clusters/${NS}/${CLUSTER}/sessions`);
