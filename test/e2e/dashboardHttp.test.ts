@@ -203,6 +203,52 @@ describe.each(['shareable', 'shareable, latest', 'root, after enter_cluster'])('
     );
   });
 
+  it('api/v0/tasks?detail: why each attempt failed, the retry that finished, a task without its definition', async () => {
+    const tasks = async (q: string) =>
+      ok<TaskListResponse>(await get(`api/v0/tasks?detail=true&${q}`), tasksRoute.scoped).data.result.result;
+    const failed = await tasks(filter(['state', '=', 'FAILED']));
+    expect(failed.map((t) => [t.task_id, t.attempt_number, t.name, t.error_type, t.error_message])).toEqual([
+      [TASKS.g, 0, 'g', 'WORKER_DIED', MESSAGES.workerDied],
+      [TASKS.h, 0, 'h', 'TASK_EXECUTION_EXCEPTION', MESSAGES.valueError],
+      [TASKS.work, 0, 'Flaky.work', 'ACTOR_DIED', MESSAGES.actorDied],
+    ]);
+    // h's log offsets came in two lifecycle events (start, then end): the row carries both halves.
+    expect(failed[1]?.task_log_info).toEqual({
+      stdout_file: `/tmp/ray/${SESSION}/logs/worker-${WORKERS.w1a}-${JOBS.j2}-7311.out`,
+      stderr_file: `/tmp/ray/${SESSION}/logs/worker-${WORKERS.w1a}-${JOBS.j2}-7311.err`,
+      stdout_start: 120,
+      stdout_end: 180,
+      stderr_start: 4096,
+      stderr_end: 5120,
+    });
+    expect(failed[1]).toMatchObject({ job_id: JOBS.j2, node_id: NODES.w1, worker_pid: 7311 });
+    const work = await tasks(filter(['task_id', '=', TASKS.work]));
+    expect(work.map((t) => [t.attempt_number, t.state, t.node_id, t.worker_id, t.error_type])).toEqual([
+      [0, 'FAILED', NODES.w2, WORKERS.flaky1, 'ACTOR_DIED'],
+      [1, 'FINISHED', NODES.w1, WORKERS.flaky2, null],
+    ]);
+    expect(work[1]?.events?.map((e) => e.state)).toEqual([
+      'PENDING_ARGS_AVAIL',
+      'SUBMITTED_TO_WORKER',
+      'RUNNING',
+      'FINISHED',
+    ]);
+    // Only its lifecycle arrived: type and job come from the id's layout, node and worker from the lifecycle.
+    const orphan = await tasks(filter(['task_id', '=', TASKS.orphan]));
+    expect(orphan).toHaveLength(1);
+    expect(orphan[0]).toMatchObject({
+      attempt_number: 0,
+      state: 'FINISHED',
+      type: 'NORMAL_TASK',
+      job_id: JOBS.j1,
+      name: '',
+      node_id: NODES.w1,
+      worker_id: WORKERS.w1b,
+      worker_pid: 7002,
+      error_type: null,
+    });
+  });
+
   it('api/v0/tasks: bad filters and limits are 400 naming the field, never 500', async () => {
     const bad = async (q: string, field: string) =>
       rejected(await get(`api/v0/tasks?${q}`), 400, { error: 'invalid_parameter', field });
@@ -414,13 +460,29 @@ describe('the failures view', () => {
       ['TASK_EXECUTION_EXCEPTION', 1, TASKS.h, 0],
       ['WORKER_DIED', 1, TASKS.g, 0],
     ]);
-    expect(f.tasks.groups[1]?.example.message).toBe(MESSAGES.valueError);
-    expect(f.actors.map((a) => [a.actorId, a.className, a.numRestarts, a.exitDetail])).toEqual([
-      [ACTORS.flaky, 'Flaky', 1, MESSAGES.flakyDead],
+    expect(
+      f.tasks.groups.map((g) => [g.example.jobId, g.example.funcOrClassName, g.example.message]),
+    ).toEqual([
+      [JOBS.j1, 'Flaky.work', MESSAGES.actorDied],
+      [JOBS.j2, 'h', MESSAGES.valueError],
+      [JOBS.j1, 'g', MESSAGES.workerDied],
     ]);
-    expect(f.nodes.map((n) => [n.nodeId, n.storageNode, n.reason, n.reasonMessage])).toEqual([
-      [NODES.w2, NAMES.w2, 'UNEXPECTED_TERMINATION', MESSAGES.nodeDead],
+    expect(f.actors.map((a) => [a.actorId, a.jobId, a.className, a.numRestarts, a.exitDetail])).toEqual([
+      [ACTORS.flaky, JOBS.j1, 'Flaky', 1, MESSAGES.flakyDead],
     ]);
+    expect(f.actors[0]?.deathCause).toMatchObject({
+      actorDiedErrorContext: {
+        errorMessage: MESSAGES.flakyDead,
+        className: 'Flaky',
+        pid: 5151,
+        nodeIpAddress: IPS.w1,
+      },
+    });
+    expect(f.actors[0]?.endTime).toBeGreaterThan(0);
+    expect(f.nodes.map((n) => [n.nodeId, n.storageNode, n.ip, n.reason, n.reasonMessage])).toEqual([
+      [NODES.w2, NAMES.w2, IPS.w2, 'UNEXPECTED_TERMINATION', MESSAGES.nodeDead],
+    ]);
+    expect(f.nodes[0]?.stateMessage).toBe(`Unexpected termination: ${MESSAGES.nodeDead}`);
   });
 
   it("each failure's log route, fetched under the session, reads that failure's bytes", async () => {
