@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const DEV_ACCOUNT = 'devstoreaccount1';
@@ -22,6 +22,8 @@ export interface AzuriteOptions {
   logFile?: string;
   /** How long to wait for both services to answer (default 30 s). */
   startTimeoutMs?: number;
+  /** How long `stop()` waits for a clean close before it kills (default 60 s). */
+  stopTimeoutMs?: number;
 }
 
 export interface Azurite {
@@ -30,6 +32,9 @@ export interface Azurite {
   blobEndpoint: string;
   queueEndpoint: string;
   connectionString: string;
+  /** The blob and queue processes' ids. */
+  pids: { blob: number; queue: number };
+  /** Stops both services cleanly (one SIGTERM each, awaited); resolves once both exited. */
   stop(): Promise<void>;
 }
 
@@ -73,14 +78,81 @@ export function azuriteConnectionString(blobPort: number, queuePort: number): st
 }
 
 /**
- * Loaded into each Azurite process: it exits once its parent is gone, so an Azurite started for a
- * test run, a bench or `npm start` never outlives a parent that was killed without cleaning up.
+ * Loaded into each Azurite process before Azurite's own entry point. Azurite saves its metadata
+ * (which blobs exist, how long they are) only every 5 s and on a clean close, and its entry point
+ * closes on the first SIGINT and again on the first SIGTERM: two signals (a terminal's Ctrl-C plus
+ * the host's SIGTERM) close it twice and it crashes unsaved. This supervisor makes every way of
+ * stopping one clean close:
+ * - the first SIGINT or SIGTERM closes Azurite; Azurite's handlers for the other signal are removed
+ *   and any later signal is ignored (a listener is always installed, so no signal kills by default);
+ * - when the parent is gone (killed with SIGKILL, crashed), Azurite signals itself and closes the
+ *   same way, instead of exiting with its last seconds of metadata unsaved;
+ * - a signal that arrives before Azurite installed its handlers (still starting, nothing served)
+ *   is retried until it has, or Azurite exits.
  */
-const ORPHAN_WATCHDOG =
-  'data:text/javascript,' +
-  encodeURIComponent(
-    'const parent = process.ppid; setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();',
-  );
+const SUPERVISOR = [
+  'const parent = process.ppid;',
+  'let stopping = false;',
+  'const own = {};',
+  'for (const sig of ["SIGINT", "SIGTERM"]) {',
+  '  own[sig] = () => {',
+  '    if (stopping) return;',
+  '    if (process.listenerCount(sig) === 1) {',
+  '      setTimeout(() => process.kill(process.pid, sig), 200);',
+  '      return;',
+  '    }',
+  '    stopping = true;',
+  '    for (const other of ["SIGINT", "SIGTERM"])',
+  '      if (other !== sig) for (const l of process.listeners(other)) if (l !== own[other]) process.off(other, l);',
+  '  };',
+  '  process.on(sig, own[sig]);',
+  '}',
+  'setInterval(() => {',
+  '  if (!stopping && process.ppid !== parent) process.kill(process.pid, "SIGTERM");',
+  '}, 250).unref();',
+].join('\n');
+const SUPERVISOR_URL = 'data:text/javascript,' + encodeURIComponent(SUPERVISOR);
+
+function pidFile(location: string, service: 'blob' | 'queue'): string {
+  return path.join(location, `azurite-${service}.pid`);
+}
+
+/** True while `pid` runs and (where /proc tells) is an Azurite process. */
+function azuriteRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('azurite');
+  } catch {
+    return true; // no /proc: trust the signal check
+  }
+}
+
+/**
+ * Waits until no Azurite started earlier on `location` still runs. One whose parent was killed is
+ * closing by itself (saving its metadata); starting another on the same data before it is done would
+ * load the old metadata and later overwrite the saved one.
+ */
+export async function waitForPreviousAzurite(location: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const service of ['blob', 'queue'] as const) {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(pidFile(location, service), 'utf8').trim());
+    } catch {
+      continue;
+    }
+    if (!Number.isSafeInteger(pid) || pid <= 0) continue;
+    while (azuriteRuns(pid)) {
+      if (Date.now() > deadline)
+        throw new Error(`an earlier Azurite (pid ${pid}) still runs on ${location}; stop it first`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
 
 function binary(name: string): string {
   return path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', name);
@@ -89,7 +161,7 @@ function binary(name: string): string {
 function launch(service: 'blob' | 'queue', port: number, opts: AzuriteOptions): ChildProcess {
   const args = [
     '--import',
-    ORPHAN_WATCHDOG,
+    SUPERVISOR_URL,
     binary(service === 'blob' ? 'blob/main.js' : 'queue/main.js'),
     `--${service}Host`,
     '127.0.0.1',
@@ -105,12 +177,15 @@ function launch(service: 'blob' | 'queue', port: number, opts: AzuriteOptions): 
     mkdirSync(opts.location, { recursive: true });
     args.push('--location', opts.location);
   }
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: a terminal's Ctrl-C reaches the host, which stops Azurite with one signal.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   child.stderr?.setEncoding('utf8');
   let errText = '';
   child.stderr?.on('data', (d: string) => {
     errText = (errText + d).slice(-4_000);
   });
+  if (opts.location !== undefined && child.pid !== undefined)
+    writeFileSync(pidFile(opts.location, service), `${child.pid}\n`);
   child.once('exit', (code) => {
     if (code !== 0 && code !== null)
       process.stderr.write(`azurite ${service} exited with ${code}: ${errText}\n`);
@@ -128,10 +203,19 @@ async function waitFor(port: number, child: ChildProcess, deadline: number, serv
   throw new Error(`Azurite ${service} did not answer on port ${port} in time`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/**
+ * One SIGTERM, then waits for Azurite to close (it saves its metadata and exits, usually in well
+ * under a second). SIGKILL only after `timeoutMs`, with a warning: that loses up to 5 s of metadata.
+ */
+function stopChild(child: ChildProcess, service: string, timeoutMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    const kill = setTimeout(() => {
+      process.stderr.write(
+        `azurite ${service} did not stop within ${timeoutMs} ms of SIGTERM; killing it (its latest metadata may be lost)\n`,
+      );
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.once('exit', () => {
       clearTimeout(kill);
       resolve();
@@ -142,12 +226,14 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /** Starts Azurite's blob and queue services and resolves once both accept connections. */
 export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> {
+  if (opts.location !== undefined) await waitForPreviousAzurite(opts.location);
   const blobPort = opts.blobPort || (await freePort());
   const queuePort = opts.queuePort || (await freePort());
   const blob = launch('blob', blobPort, opts);
   const queue = launch('queue', queuePort, opts);
+  const stopMs = opts.stopTimeoutMs ?? 60_000;
   const stop = async () => {
-    await Promise.all([stopChild(blob), stopChild(queue)]);
+    await Promise.all([stopChild(blob, 'blob', stopMs), stopChild(queue, 'queue', stopMs)]);
   };
   try {
     const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
@@ -163,6 +249,7 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> 
     blobEndpoint: `http://127.0.0.1:${blobPort}/${DEV_ACCOUNT}`,
     queueEndpoint: `http://127.0.0.1:${queuePort}/${DEV_ACCOUNT}`,
     connectionString: azuriteConnectionString(blobPort, queuePort),
+    pids: { blob: blob.pid ?? 0, queue: queue.pid ?? 0 },
     stop,
   };
 }

@@ -86,8 +86,9 @@ export class BlobTriggerListener {
     this.functionId = `Host.Functions.${fn.metadata.name}`;
   }
 
+  /** Scans for blobs and takes webhook events and manual runs. */
   start(): void {
-    this.opts.slots.subscribe(() => this.#pump());
+    this.acceptManualRuns();
     const loop = async () => {
       try {
         await this.scan();
@@ -101,6 +102,11 @@ export class BlobTriggerListener {
       if (!this.#stopped) this.#timer = setTimeout(() => void loop(), this.opts.pollMs);
     };
     void loop();
+  }
+
+  /** Takes manual runs only (`runNow`): what a disabled function still allows. */
+  acceptManualRuns(): void {
+    this.opts.slots.subscribe(() => this.#pump());
   }
 
   async stop(): Promise<void> {

@@ -28,6 +28,7 @@ Options:
   --azurite             npm start mode: create local.settings.json from the example on first start, and start
                         Azurite on ports 10000/10001 (data in <app-dir>/.azurite) when the settings use
                         the local emulator and nothing answers there yet
+  --azurite-location <dir>  where that Azurite keeps its data; default <app-dir>/.azurite
   --list-functions      load the app, print its functions as JSON, and exit
   -h, --help            this text
 `;
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
       enableAuth: { type: 'boolean' },
       cors: { type: 'string' },
       azurite: { type: 'boolean' },
+      'azurite-location': { type: 'string' },
       'list-functions': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,7 +81,13 @@ async function main(): Promise<void> {
   const config = loadHostConfig(process.env);
   if (config.streamBackpressure) installProxyBackpressure();
   if (values.enableAuth === true) config.auth = true;
-  const storage = values.azurite === true ? await ensureLocalStorage(appDir, process.env, log) : undefined;
+  const azuriteLocation = values['azurite-location'];
+  const storage =
+    values.azurite === true
+      ? await ensureLocalStorage(appDir, process.env, log, {
+          ...(azuriteLocation !== undefined && { location: path.resolve(azuriteLocation) }),
+        })
+      : undefined;
   const port = Number(values.port ?? settings.port ?? 7071);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port: "${values.port}" is not a port`);
@@ -107,12 +115,17 @@ async function main(): Promise<void> {
         timeoutMs: hostJson.functionTimeoutMs,
         log,
       }),
+  }).catch(async (err: unknown) => {
+    await storage?.stop(); // the Azurite this run started must not outlive it
+    throw err;
   });
   if (host.functions.length > 0) {
-    const lines = host.functions.map((f) =>
-      f.route === undefined
-        ? `  ${f.name}: ${f.triggerType}`
-        : `  ${f.name}: [${(f.methods ?? []).join(',') || 'ALL'}] ${host.url}/${[host.routePrefix, f.route].filter((p) => p !== '').join('/')}`,
+    const lines = host.functions.map(
+      (f) =>
+        (f.route === undefined
+          ? `  ${f.name}: ${f.triggerType}`
+          : `  ${f.name}: [${(f.methods ?? []).join(',') || 'ALL'}] ${host.url}/${[host.routePrefix, f.route].filter((p) => p !== '').join('/')}`) +
+        (f.disabled ? ' (disabled)' : ''),
     );
     log('information', 'system', `Functions:\n${lines.join('\n')}`);
   }
@@ -132,15 +145,44 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log('information', 'system', `${signal}: stopping`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    void host
-      .close()
-      .then(() => storage?.stop())
-      .finally(() => process.exit(0));
+    void stopAll(host, storage).then((code) => process.exit(code));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** How long the host may take to close (hooks, triggers, connections) before Azurite is stopped anyway. */
+const HOST_CLOSE_MS = 10_000;
+
+/**
+ * Closes the host, then stops the Azurite it started — always, and awaited: Azurite saves its
+ * metadata on a clean close, so exiting before it has closed could lose acknowledged writes.
+ * Resolves with the exit code.
+ */
+async function stopAll(
+  host: { close(): Promise<void> },
+  storage: { stop(): Promise<void> } | undefined,
+): Promise<number> {
+  let code = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), HOST_CLOSE_MS)));
+  try {
+    if ((await Promise.race([host.close().then(() => 'closed' as const), late])) === 'late') {
+      log('warning', 'system', `the host did not close within ${HOST_CLOSE_MS} ms; stopping anyway`);
+      code = 1;
+    }
+  } catch (err) {
+    log('error', 'system', `closing the host failed: ${err instanceof Error ? err.message : String(err)}`);
+    code = 1;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (storage !== undefined) {
+    log('information', 'system', 'stopping Azurite (saving its data)');
+    await storage.stop();
+    log('information', 'system', 'Azurite stopped');
+  }
+  return code;
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,7 @@
  * src/storage/config.ts). The real Functions host reads these from its own environment, and so does
  * this one, from the process environment after local.settings.json "Values" were applied.
  */
+import type { BodyRate } from './bodyRate.js';
 
 export interface HostKeys {
   /** The master key: passes every auth level, and is the only key for `admin`. */
@@ -37,6 +38,8 @@ export interface HostConfig {
    * HTTP to the proxy's port, as the Functions host does. Same behaviour, one less copy of every byte.
    */
   httpTransport: 'inprocess' | 'loopback';
+  /** The slowest request body waited for (Kestrel's MinRequestBodyDataRate): see bodyRate.ts. */
+  bodyRate: BodyRate;
 }
 
 type Env = Record<string, string | undefined>;
@@ -88,5 +91,9 @@ export function loadHostConfig(env: Env = process.env): HostConfig {
     streamBackpressure:
       env.LOCAL_HOST_STREAM_BACKPRESSURE === undefined || boolSetting(env, 'LOCAL_HOST_STREAM_BACKPRESSURE'),
     httpTransport: transportSetting(env),
+    bodyRate: {
+      minBytesPerSecond: intSetting(env, 'LOCAL_HOST_MIN_BODY_RATE', 240, 0),
+      graceMs: intSetting(env, 'LOCAL_HOST_BODY_RATE_GRACE_MS', 5_000, 0),
+    },
   };
 }

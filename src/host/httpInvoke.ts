@@ -9,6 +9,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import { ReadableStream } from 'node:stream/web';
 import { gateResponse, invocationScope } from './backpressure.js';
+import { answerSlowBody, watchBodyRate, type BodyRate } from './bodyRate.js';
 import type { InvocationLog } from './invoke.js';
 import { invoke } from './invoke.js';
 import type { LoadedApp } from './loader.js';
@@ -36,6 +37,8 @@ export interface HttpInvocation {
   req: IncomingMessage;
   res: ServerResponse;
   maxBodyBytes: number;
+  /** The slowest body waited for (408 and a closed connection below it). */
+  bodyRate: BodyRate;
   timeoutMs: number | undefined;
   log: InvocationLog;
 }
@@ -205,6 +208,11 @@ class ProxyResponse {
     this.res.off(event, listener);
     return this;
   }
+  /** Cuts the client's connection (an app whose body failed after the headers went out). */
+  destroy(): this {
+    if (this.live()) this.res.destroy();
+    return this;
+  }
 }
 
 /**
@@ -236,6 +244,8 @@ async function handOffStreaming(inv: HttpInvocation, proxyServer: http.Server): 
     req.method === 'GET' || req.method === 'HEAD'
       ? undefined
       : webBody(req, inv.maxBodyBytes, () => answer(() => tooLarge(res, inv.maxBodyBytes)));
+  if (body !== undefined)
+    watchBodyRate(req, inv.bodyRate, () => answer(() => answerSlowBody(res, inv.bodyRate)));
   const proxyReq: ProxyRequest = Object.assign(body ?? {}, {
     headers: {
       ...req.headers,
@@ -320,6 +330,7 @@ async function forwardStreaming(inv: HttpInvocation, httpUri: string): Promise<v
   });
   if (bodyless) proxyReq.end();
   else {
+    watchBodyRate(req, inv.bodyRate, () => abort(() => answerSlowBody(res, inv.bodyRate)));
     const limit = new ByteLimit(inv.maxBodyBytes);
     pipeline(req, limit, proxyReq, (err) => {
       if (err instanceof BodyTooLarge) abort(() => tooLarge(res, inv.maxBodyBytes));
@@ -388,10 +399,24 @@ export async function invokeBuffered(inv: HttpInvocation): Promise<void> {
   const { req, res, route } = inv;
   const invocationId = randomUUID();
   let body: Buffer;
+  let slow = false;
   try {
-    body =
-      req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, inv.maxBodyBytes);
+    if (req.method === 'GET' || req.method === 'HEAD') body = Buffer.alloc(0);
+    else {
+      // The body is read whole as it comes (an async iterator: never "flowing"), so all time counts.
+      watchBodyRate(
+        req,
+        inv.bodyRate,
+        () => {
+          slow = true;
+          answerSlowBody(res, inv.bodyRate);
+        },
+        () => true,
+      );
+      body = await readBody(req, inv.maxBodyBytes);
+    }
   } catch (err) {
+    if (slow) return; // answered 408 and cut
     if (err instanceof BodyTooLarge) return tooLarge(res, inv.maxBodyBytes);
     throw err;
   }

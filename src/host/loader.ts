@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { globSync } from 'tinyglobby';
 import { CoreRegistry, installCoreModule, type LogSink, type RegisteredFunction } from './coreApi.js';
+import { isFunctionDisabled } from './disabled.js';
 
 /** Capabilities the worker reports before the library adds its own (W getWorkerCapabilities). */
 const DEFAULT_CAPABILITIES = [
@@ -24,7 +25,16 @@ const DEFAULT_CAPABILITIES = [
   'HandlesWorkerTerminateMessage',
 ];
 
-export class AppLoadError extends Error {}
+/** The app could not be loaded. `message` is the reason; `stack` frames of its cause are in `details`. */
+export class AppLoadError extends Error {
+  constructor(
+    message: string,
+    /** The cause's stack, for the host's log only (never sent to clients). */
+    readonly details?: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface LoadedApp {
   appDir: string;
@@ -49,6 +59,8 @@ export interface FunctionInfo {
   route?: string;
   methods?: string[];
   authLevel?: string;
+  /** `AzureWebJobs.<name>.Disabled` is set: registered, but its trigger never fires. */
+  disabled: boolean;
   bindings: RegisteredFunction['metadata']['bindings'];
 }
 
@@ -119,7 +131,8 @@ export async function loadFunctionApp(appDir: string, sink: LogSink): Promise<Lo
       const rel = path.relative(dir, file);
       throw new AppLoadError(
         `Worker was unable to load entry point "${rel}" (from package.json "main": "${main}"): ` +
-          (err instanceof Error ? (err.stack ?? err.message) : String(err)),
+          (err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
+        err instanceof Error ? err.stack : undefined,
       );
     }
   }
@@ -169,8 +182,11 @@ function proxyAt(servers: http.Server[], httpUri: string | undefined): http.Serv
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-/** The registered functions and their trigger settings. */
-export function describeFunctions(app: LoadedApp): FunctionInfo[] {
+/** The registered functions and their trigger settings; `env` decides which are disabled. */
+export function describeFunctions(
+  app: LoadedApp,
+  env: Record<string, string | undefined> = process.env,
+): FunctionInfo[] {
   return [...app.registry.functions.values()].map((fn) => {
     const trigger = Object.values(fn.metadata.bindings).find((b) => /trigger$/i.test(b.type ?? ''));
     const http = trigger?.type?.toLowerCase() === 'httptrigger';
@@ -183,6 +199,7 @@ export function describeFunctions(app: LoadedApp): FunctionInfo[] {
         methods: Array.isArray(trigger.methods) ? trigger.methods.map(String) : [],
         authLevel: typeof trigger.authLevel === 'string' ? trigger.authLevel : 'function',
       }),
+      disabled: isFunctionDisabled(fn.metadata.name, env),
       bindings: fn.metadata.bindings,
     };
   });

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { LogCategory, LogLevel } from './coreApi.js';
+import { isFunctionDisabled } from './disabled.js';
 import type { HostConfig } from './hostConfig.js';
 import { readHostJson, type HostJson } from './hostJson.js';
 import {
@@ -60,17 +61,20 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
     app = await loadFunctionApp(opts.appDir, opts.log);
   } catch (err) {
     if (!(err instanceof AppLoadError) || /matches no files|No package\.json/.test(err.message)) throw err;
-    loadError = err.message;
+    loadError = err.message; // what clients get: the reason, never stack frames
     opts.log(
       'error',
       'system',
-      `${err.message}\nNo functions were loaded; function routes answer 503 until this is fixed.`,
+      `${err.message}${err.details === undefined ? '' : `\n${err.details}`}\n` +
+        'No functions were loaded; function routes answer 503 until this is fixed.',
     );
   }
   const table: RouteTable =
     app === undefined
       ? { routes: [], warnings: [] }
-      : buildRouteTable(app.registry.functions.values(), hostJson.routePrefix);
+      : buildRouteTable(app.registry.functions.values(), hostJson.routePrefix, (name) =>
+          isFunctionDisabled(name),
+        );
   for (const w of table.warnings) opts.log('warning', 'system', w);
   if (app?.httpUri !== undefined) opts.log('information', 'system', transportNote(app, opts.config));
   const triggers = app === undefined ? undefined : await opts.startTriggers?.(app, hostJson);

@@ -72,4 +72,12 @@ describe('route table', () => {
     const table = buildRouteTable([httpFn('all', '{*rest}')], '');
     expect(findRoute(table, 'GET', [''])?.params).toEqual({});
   });
+
+  it('answers a disabled function 404 without falling through to a later route that also matches', () => {
+    const fns = [httpFn('alpha', 'items/{id}'), httpFn('beta', 'items/{*rest}'), httpFn('gamma', 'other')];
+    const table = buildRouteTable(fns, 'api', (name) => name === 'alpha');
+    expect(findRoute(table, 'GET', ['api', 'items', '7'])).toBeUndefined();
+    expect(findRoute(table, 'GET', ['api', 'items', '7', '8'])?.route.fn.metadata.name).toBe('beta');
+    expect(findRoute(table, 'GET', ['api', 'other'])?.route.fn.metadata.name).toBe('gamma');
+  });
 });

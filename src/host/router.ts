@@ -16,6 +16,8 @@ export interface HttpRoute {
   /** Upper-case methods; empty means every method. */
   methods: string[];
   authLevel: AuthLevel;
+  /** `AzureWebJobs.<name>.Disabled`: the route still matches (nothing falls through to it), but answers 404. */
+  disabled: boolean;
 }
 
 export interface RouteTable {
@@ -45,8 +47,15 @@ function overlaps(a: string[], b: string[]): boolean {
   return a.length === 0 || b.length === 0 || a.some((m) => b.includes(m));
 }
 
-/** Builds the route table; throws when two functions claim the same route for the same method. */
-export function buildRouteTable(functions: Iterable<RegisteredFunction>, routePrefix: string): RouteTable {
+/**
+ * Builds the route table; throws when two functions claim the same route for the same method.
+ * `isDisabled` marks the routes of disabled functions (default: none).
+ */
+export function buildRouteTable(
+  functions: Iterable<RegisteredFunction>,
+  routePrefix: string,
+  isDisabled: (name: string) => boolean = () => false,
+): RouteTable {
   const warnings: string[] = [];
   const routes: HttpRoute[] = [];
   const sorted = [...functions].sort((a, b) =>
@@ -76,7 +85,14 @@ export function buildRouteTable(functions: Iterable<RegisteredFunction>, routePr
           `'${clash.fn.metadata.name}', '${fn.metadata.name}'.`,
       );
     }
-    routes.push({ fn, bindingName, template, methods, authLevel: authLevelOf(binding.authLevel) });
+    routes.push({
+      fn,
+      bindingName,
+      template,
+      methods,
+      authLevel: authLevelOf(binding.authLevel),
+      disabled: isDisabled(fn.metadata.name),
+    });
   }
   for (const [i, later] of routes.entries()) {
     const probe = samplePath(later.template).join('/').split('/');
@@ -95,10 +111,11 @@ export function buildRouteTable(functions: Iterable<RegisteredFunction>, routePr
 }
 
 /**
- * The first route matching the method and decoded path segments, with its route values. The site
- * root (`/`, one empty segment) is the empty path, as ASP.NET Core routing sees it: with routePrefix
- * "" a template made only of optional parameters (`{x:maxlength(0)?}`) or a catch-all answers it,
- * and the host shows its homepage only when no function ran (host HomepageMiddleware).
+ * The first route matching the method and decoded path segments, with its route values; undefined
+ * when none matches or the first match belongs to a disabled function (Azure answers that 404 too).
+ * The site root (`/`, one empty segment) is the empty path, as ASP.NET Core routing sees it: with
+ * routePrefix "" a template made only of optional parameters (`{x:maxlength(0)?}`) or a catch-all
+ * answers it, and the host shows its homepage only when no function ran (host HomepageMiddleware).
  */
 export function findRoute(
   table: RouteTable,
@@ -109,7 +126,7 @@ export function findRoute(
   for (const route of table.routes) {
     if (route.methods.length > 0 && !route.methods.includes(method)) continue;
     const params = matchRoute(route.template, path);
-    if (params !== null) return { route, params };
+    if (params !== null) return route.disabled ? undefined : { route, params };
   }
   return undefined;
 }

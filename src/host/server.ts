@@ -3,7 +3,9 @@
  * routes to functions (first match by function name), checks keys, enforces the body limit and
  * runs the invocation.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { answerSlowBody, watchBodyRate } from './bodyRate.js';
 import type { LogCategory, LogLevel } from './coreApi.js';
 import type { HostConfig } from './hostConfig.js';
 import type { HostJson } from './hostJson.js';
@@ -58,12 +60,25 @@ function presentedKey(req: IncomingMessage, url: URL): string | undefined {
   return url.searchParams.get('code') ?? undefined;
 }
 
+const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest();
+
+/**
+ * True when two keys are equal, in time that depends on neither where they differ nor their lengths
+ * (both are hashed to 32 bytes, then compared with timingSafeEqual): `===` would leak a key's prefix.
+ */
+function sameKey(presented: Buffer, key: string): boolean {
+  return timingSafeEqual(presented, digest(key));
+}
+
 /** True when the request may call something of this auth level. */
 export function authorized(level: AuthLevel, key: string | undefined, config: HostConfig): boolean {
   if (!config.auth || level === 'anonymous') return true;
   if (key === undefined) return false;
-  if (key === config.keys.master) return true;
-  return level === 'function' && config.keys.function.includes(key);
+  const presented = digest(key);
+  // Every key is compared (no early exit), so the answer's time does not tell which one matched.
+  const master = sameKey(presented, config.keys.master);
+  const fn = config.keys.function.map((k) => sameKey(presented, k)).some(Boolean);
+  return master || (level === 'function' && fn);
 }
 
 /** Adds CORS headers; answers a preflight. Returns true when the request is fully answered. */
@@ -162,7 +177,37 @@ async function handleBlobWebhook(
   return send(res, opts.triggers?.blobCreated(name, urls) === true ? 202 : 404);
 }
 
+/**
+ * A transfer coding the host does not apply (anything but `chunked` alone): Node removes the chunking
+ * and passes the rest on undecoded, so `gzip, chunked` would reach the app as bytes it takes for the
+ * body itself. RFC 9112 §6.1: answer 501, as for any transfer coding not understood.
+ */
+function unsupportedTransferCoding(req: IncomingMessage): string | undefined {
+  const te = req.headers['transfer-encoding'];
+  if (te === undefined) return undefined;
+  const codings = te
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '');
+  return codings.length === 1 && codings[0] === 'chunked' ? undefined : te;
+}
+
 async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostServerOptions): Promise<void> {
+  // Absolute-form (`PUT http://host/path HTTP/1.1`), which servers must accept: route by its path.
+  if (/^https?:\/\//i.test(req.url ?? '')) {
+    const absolute = new URL(req.url ?? '/');
+    req.url = `${absolute.pathname}${absolute.search}`;
+  }
+  const coding = unsupportedTransferCoding(req);
+  if (coding !== undefined) {
+    res.shouldKeepAlive = false;
+    send(res, 501, {
+      error: 'unsupported_transfer_encoding',
+      message: `Transfer-Encoding ${JSON.stringify(coding.slice(0, 80))} is not supported (use chunked, and Content-Encoding for gzip)`,
+    });
+    res.once('finish', () => req.socket.destroy());
+    return;
+  }
   const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
   const rawSegments = rawPath.split('/').slice(1);
   if (rawSegments.some((s) => s === '.' || s === '..')) {
@@ -173,6 +218,8 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostSer
   }
   if (handleCors(req, res, opts.cors)) return;
   const url = new URL(req.url ?? '/', 'http://local');
+  const hostOwn = /^\/admin(\/|$)/i.test(rawPath) || /^\/runtime\/webhooks\/blobs\/?$/i.test(rawPath);
+  if (hostOwn) watchBodyRate(req, opts.config.bodyRate, () => answerSlowBody(res, opts.config.bodyRate));
   if (/^\/admin(\/|$)/i.test(rawPath)) return handleAdmin(req, res, url, opts);
   if (/^\/runtime\/webhooks\/blobs\/?$/i.test(rawPath)) return handleBlobWebhook(req, res, url, opts);
   if (opts.app === undefined) {
@@ -202,6 +249,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, opts: HostSer
     req,
     res,
     maxBodyBytes: limit,
+    bodyRate: opts.config.bodyRate,
     timeoutMs: opts.hostJson.functionTimeoutMs,
     log,
   };

@@ -21,16 +21,30 @@ export interface SpawnHostOptions {
   args?: string[];
   /** How long to wait for "Host listening on"; default 30 s. */
   startTimeoutMs?: number;
+  /** How long `stop()` waits after SIGTERM before SIGKILL; default 20 s (the host closes in ≤ 10 s, then stops its Azurite). */
+  stopTimeoutMs?: number;
+  /**
+   * Run the host in its own process group (default false), as a terminal runs a foreground job:
+   * `process.kill(-pid, 'SIGINT')` is then what Ctrl-C does.
+   */
+  processGroup?: boolean;
 }
 
 export interface SpawnedHost {
   baseUrl: string;
   pid: number;
   child: ChildProcess;
-  /** SIGTERM, then SIGKILL after 5 s; resolves once the process exited. */
+  /** SIGTERM, then SIGKILL after `stopTimeoutMs`; resolves once the process exited. */
   stop: () => Promise<void>;
   /** Everything the host printed so far (stdout and stderr). */
   output: () => string;
+  /** Resolves when the process has exited. */
+  exited: Promise<HostExit>;
+}
+
+export interface HostExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 /** The host CLI's path under a built repository. */
@@ -53,14 +67,21 @@ export async function spawnHost(opts: SpawnHostOptions): Promise<SpawnedHost> {
     opts.settingsFile ?? 'none',
     ...(opts.args ?? []),
   ];
-  const child = spawn(process.execPath, args, { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: opts.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.processGroup === true,
+  });
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<HostExit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    // A SIGKILLed host leaves its Azurite to close by itself (it saves its data; see azurite.ts).
+    const kill = setTimeout(() => child.kill('SIGKILL'), opts.stopTimeoutMs ?? 20_000);
     child.kill('SIGTERM');
     await exited;
     clearTimeout(kill);
@@ -84,5 +105,5 @@ export async function spawnHost(opts: SpawnHostOptions): Promise<SpawnedHost> {
       reject(new Error(`host exited with code ${code} before listening; output:\n${out}`));
     });
   });
-  return { baseUrl, pid: child.pid ?? 0, child, stop, output: () => out };
+  return { baseUrl, pid: child.pid ?? 0, child, stop, output: () => out, exited };
 }

@@ -66,7 +66,12 @@ export class TimerListener {
       }
       return false;
     }
-    this.#running = this.#run(reason).finally(() => (this.#running = undefined));
+    // A run never takes the host down: whatever escapes it (a failure that cannot even be printed) is logged.
+    this.#running = this.#run(reason)
+      .catch((err: unknown) =>
+        this.opts.log('error', 'system', `Timer '${this.fn.metadata.name}' run failed: ${describe(err)}`),
+      )
+      .finally(() => (this.#running = undefined));
     return true;
   }
 
@@ -102,10 +107,7 @@ export class TimerListener {
         `Executed 'Functions.${name}' (Succeeded, Id=${id}, Duration=${ms}ms)`,
       );
     } else {
-      const text =
-        outcome.error instanceof Error
-          ? (outcome.error.stack ?? outcome.error.message)
-          : JSON.stringify(outcome.error);
+      const text = describe(outcome.error);
       this.opts.log(
         'error',
         'system',
@@ -119,5 +121,15 @@ export class TimerListener {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
+  }
+}
+
+/** A failure as text, whatever was thrown (JSON.stringify throws on cycles and BigInt). */
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.stack ?? err.message;
+  try {
+    return JSON.stringify(err) ?? String(err);
+  } catch {
+    return String(err);
   }
 }

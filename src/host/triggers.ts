@@ -3,6 +3,7 @@ import { clientForConnection, resolveConnection } from '../storage/connection.js
 import { parseBlobPath, resolveSettingTokens } from './blobPath.js';
 import { BlobTriggerListener } from './blobTrigger.js';
 import type { BindingInfo, LogCategory, LogLevel, RegisteredFunction } from './coreApi.js';
+import { disabledSettingName, isFunctionDisabled } from './disabled.js';
 import type { HostConfig } from './hostConfig.js';
 import { hostStorage } from './hostStorage.js';
 import type { LoadedApp } from './loader.js';
@@ -63,7 +64,14 @@ export function blobNameFromUrl(containerUrl: string, blobUrl: string): string |
   return name === '' ? undefined : name;
 }
 
-/** Starts a timer per timer-triggered function, keyed by lower-case function name. */
+function disabledNote(name: string): string {
+  return (
+    `Function '${name}' is disabled (${disabledSettingName(name)}): its trigger does not fire; ` +
+    `POST /admin/functions/${name} still runs it.`
+  );
+}
+
+/** Starts a timer per timer-triggered function (disabled ones only run on demand), keyed by lower-case name. */
 function startTimers(app: LoadedApp, opts: TriggerOptions): Map<string, TimerListener> {
   const timers = new Map<string, TimerListener>();
   for (const fn of app.registry.functions.values()) {
@@ -81,6 +89,10 @@ function startTimers(app: LoadedApp, opts: TriggerOptions): Map<string, TimerLis
         log: opts.log,
       });
       timers.set(fn.metadata.name.toLowerCase(), timer);
+      if (isFunctionDisabled(fn.metadata.name)) {
+        opts.log('information', 'system', disabledNote(fn.metadata.name));
+        continue;
+      }
       timer.start();
       opts.log(
         'information',
@@ -99,12 +111,18 @@ function startTimers(app: LoadedApp, opts: TriggerOptions): Map<string, TimerLis
   return timers;
 }
 
-/** Starts a listener per blob-triggered and timer-triggered function; returns their control and stop. */
+/**
+ * Starts a listener per blob-triggered and timer-triggered function; returns their control and stop.
+ * A function disabled by `AzureWebJobs.<name>.Disabled` gets no scan, no webhook events and no
+ * schedule, but still runs through the admin API (as Azure runs a disabled function for the master key).
+ */
 export function startTriggers(
   app: LoadedApp,
   opts: TriggerOptions,
 ): Promise<{ control: TriggerControl; stop(): Promise<void> }> {
   const listeners = new Map<string, BlobTriggerListener>();
+  /** Lower-case names of disabled blob-triggered functions: manual runs only, no events. */
+  const disabled = new Set<string>();
   const slots = new Semaphore(opts.config.blobConcurrency);
   for (const fn of app.registry.functions.values()) {
     const entry = Object.entries(fn.metadata.bindings).find(
@@ -114,6 +132,12 @@ export function startTriggers(
     try {
       const listener = listenerFor(app, fn, entry, opts, slots);
       listeners.set(fn.metadata.name.toLowerCase(), listener);
+      if (isFunctionDisabled(fn.metadata.name)) {
+        listener.acceptManualRuns();
+        disabled.add(fn.metadata.name.toLowerCase());
+        opts.log('information', 'system', disabledNote(fn.metadata.name));
+        continue;
+      }
       listener.start();
       const how = listener.opts.eventGrid
         ? 'takes Event Grid events at /runtime/webhooks/blobs, and fires like BlobCreated for'
@@ -149,7 +173,7 @@ export function startTriggers(
     },
     blobCreated: (name, urls) => {
       const listener = listeners.get(name.toLowerCase());
-      if (listener === undefined) return false;
+      if (listener === undefined || disabled.has(name.toLowerCase())) return false;
       for (const url of urls) {
         const blob = blobNameFromUrl(listener.data.url, url);
         if (blob !== undefined) listener.notify(blob);

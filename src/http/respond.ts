@@ -2,6 +2,7 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { HttpError } from '../core/errors.js';
 import { ConfigError } from '../storage/config.js';
+import { CLIENT_TIMEOUT } from '../storage/deadlines.js';
 import { StorageError } from '../storage/errors.js';
 
 /** A JSON response. */
@@ -24,7 +25,14 @@ export function storageErrorToHttp(err: StorageError): HttpError {
     case 'throttled':
       return new HttpError(429, 'storage_throttled', err.message, {}, retry);
     case 'unavailable':
-      return new HttpError(503, 'storage_unavailable', err.message, {}, retry);
+      // A call cut by its client-side deadline (storage/deadlines.ts) is told apart from a refusal.
+      return new HttpError(
+        503,
+        err.code === CLIENT_TIMEOUT ? 'storage_timeout' : 'storage_unavailable',
+        err.message,
+        {},
+        retry,
+      );
     case 'conflict':
       return new HttpError(503, 'storage_contended', err.message, {}, retry);
     case 'auth':

@@ -7,6 +7,9 @@ import { proxyResponse, responseBody, watchProxyResponses } from './streamBody.j
 class FakeResponse extends EventEmitter {
   writableNeedDrain = false;
   destroyed = false;
+  destroy() {
+    this.destroyed = true;
+  }
 }
 
 /** A source that counts how many chunks were asked of it and whether it was stopped. */
@@ -78,6 +81,22 @@ describe('responseBody with the proxy response watched', () => {
     expect(state.stopped).toBe(true);
     expect(state.asked).toBe(2);
     expect(gone).toBe(20);
+  });
+
+  it('cuts the proxy response when the source fails after bytes were sent (issue 12, defect 4)', async () => {
+    // On Azure the library would leave the response open (the client hangs) or end it short.
+    const res = open('inv-5');
+    async function* failing() {
+      yield Buffer.alloc(10, 1);
+      await Promise.resolve();
+      throw new Error('storage failed mid-read');
+    }
+    let failed: [unknown, number] | undefined;
+    const reader = responseBody(failing(), 'inv-5', undefined, (err, n) => (failed = [err, n])).getReader();
+    expect((await reader.read()).value?.length).toBe(10);
+    await expect(reader.read()).rejects.toThrow('storage failed mid-read');
+    expect(res.destroyed).toBe(true);
+    expect(failed?.[1]).toBe(10);
   });
 
   it('streams everything when no proxy response is known (buffered mode, tests)', async () => {

@@ -19,6 +19,8 @@ export interface Drainable {
   readonly destroyed: boolean;
   once(event: 'drain' | 'close', listener: () => void): unknown;
   off(event: 'drain' | 'close', listener: () => void): unknown;
+  /** Cuts the response (the client sees the connection close before the body ended). */
+  destroy(): unknown;
 }
 
 const responses = new Map<string, Drainable>();
@@ -77,6 +79,7 @@ export function responseBody(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   invocationId: string,
   onClientGone?: (bytesProduced: number) => void,
+  onSourceFailed?: (err: unknown, bytesProduced: number) => void,
 ): ReadableStream<Uint8Array> {
   const it: AsyncIterator<Uint8Array> | Iterator<Uint8Array> =
     Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
@@ -93,7 +96,18 @@ export function responseBody(
           controller.close();
           return;
         }
-        const next = await it.next();
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await it.next();
+        } catch (err) {
+          // The status and headers are out (the library writes them with the first chunk): the only
+          // honest answer left is a cut connection, so the client cannot take a short body for the
+          // whole. The library would end the response normally, or leave it open (on Azure).
+          onSourceFailed?.(err, produced);
+          responses.get(invocationId)?.destroy();
+          controller.error(err);
+          return;
+        }
         if (next.done === true) return controller.close();
         produced += next.value.byteLength;
         controller.enqueue(next.value);

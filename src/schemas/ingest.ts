@@ -90,7 +90,14 @@ export const EventsResult = z
       .int()
       .openapi({ description: 'events already stored (same eventId in the session)' }),
     rejected: z.number().int().openapi({ description: 'malformed events' }),
-    errors: z.array(EventError).openapi({ description: 'one entry per rejected event' }),
+    errors: z
+      .array(EventError)
+      .openapi({ description: 'the first 100 rejected events, by index (rejected counts them all)' }),
+    errorsOmitted: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'rejected events not listed in errors (absent when all are)' }),
   })
   .openapi('EventsResult');
 

@@ -11,6 +11,7 @@ import type {
   UpdateResult,
   Versioned,
 } from './blobStore.js';
+import { DEFAULT_DEADLINES, deadline, idleGuarded, uploadMs, type StorageDeadlines } from './deadlines.js';
 import { isNotFound, serviceCode, StorageError, toStorageError } from './errors.js';
 
 /** Attempts a read-modify-write makes before it reports a conflict. */
@@ -48,7 +49,11 @@ function itemProps(item: BlobItem): BlobProps {
   return propsOf(item.name, { ...item.properties, ...(item.metadata && { metadata: item.metadata }) });
 }
 
-/** Azure Blob Storage (and Azurite) behind the BlobStore interface. */
+/**
+ * Azure Blob Storage (and Azurite) behind the BlobStore interface. Every call has a client-side
+ * deadline (`deadlines`, default DEFAULT_DEADLINES): past it the call fails with a StorageError of
+ * kind `unavailable` and code `ClientTimeout`.
+ */
 export class AzureBlobStore implements BlobStore {
   private readonly client: ContainerClient;
   private ready: Promise<void> | undefined;
@@ -56,13 +61,24 @@ export class AzureBlobStore implements BlobStore {
   constructor(
     service: BlobServiceClient,
     readonly container: string,
+    private readonly deadlines: StorageDeadlines = DEFAULT_DEADLINES,
   ) {
     this.client = service.getContainerClient(container);
   }
 
+  /** The abort signal of a small operation. */
+  private op(outer?: AbortSignal): AbortSignal {
+    return deadline(this.deadlines.operationMs, outer);
+  }
+
+  /** The abort signal of an upload of `bytes`. */
+  private upload(bytes: number): AbortSignal {
+    return deadline(uploadMs(this.deadlines, bytes));
+  }
+
   /** Creates the container once per process; a deleted container is recreated on the next write. */
   private ensure(): Promise<void> {
-    this.ready ??= this.client.createIfNotExists().then(
+    this.ready ??= this.client.createIfNotExists({ abortSignal: this.op() }).then(
       () => undefined,
       (err: unknown) => {
         this.ready = undefined;
@@ -91,7 +107,7 @@ export class AzureBlobStore implements BlobStore {
 
   async ping(signal?: AbortSignal): Promise<void> {
     try {
-      await this.client.getProperties({ abortSignal: signal });
+      await this.client.getProperties({ abortSignal: this.op(signal) });
     } catch (err) {
       if (isNotFound(err)) return; // the service answered; the container comes on first use
       throw toStorageError(err, 'ping storage');
@@ -100,7 +116,7 @@ export class AzureBlobStore implements BlobStore {
 
   async properties(name: string): Promise<BlobProps | null> {
     try {
-      return propsOf(name, await this.client.getBlobClient(name).getProperties());
+      return propsOf(name, await this.client.getBlobClient(name).getProperties({ abortSignal: this.op() }));
     } catch (err) {
       if (isNotFound(err)) return null;
       throw toStorageError(err, `read properties of ${name}`);
@@ -115,6 +131,7 @@ export class AzureBlobStore implements BlobStore {
     return this.write(`create ${name}`, async () => {
       try {
         await this.client.getAppendBlobClient(name).create({
+          abortSignal: this.op(),
           conditions: { ifNoneMatch: '*' },
           blobHTTPHeaders: { blobContentType: contentType },
           ...(metadata && { metadata }),
@@ -131,9 +148,10 @@ export class AzureBlobStore implements BlobStore {
 
   async appendAt(name: string, position: number, data: Uint8Array): Promise<AppendOutcome> {
     try {
-      const r = await this.client
-        .getAppendBlobClient(name)
-        .appendBlock(data, data.byteLength, { conditions: { appendPosition: position } });
+      const r = await this.client.getAppendBlobClient(name).appendBlock(data, data.byteLength, {
+        abortSignal: this.upload(data.byteLength),
+        conditions: { appendPosition: position },
+      });
       return {
         ok: true,
         etag: r.etag ?? '',
@@ -152,7 +170,7 @@ export class AzureBlobStore implements BlobStore {
 
   async seal(name: string): Promise<boolean> {
     try {
-      await this.client.getAppendBlobClient(name).seal();
+      await this.client.getAppendBlobClient(name).seal({ abortSignal: this.op() });
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -161,11 +179,34 @@ export class AzureBlobStore implements BlobStore {
   }
 
   async read(name: string, offset = 0, count?: number): Promise<ReadResult | null> {
+    const cut = new AbortController();
+    // The headers within a small operation's deadline; the body by idle time (deadlines.ts).
+    const headers = setTimeout(() => cut.abort(), this.deadlines.operationMs);
     try {
-      const r = await this.client.getBlobClient(name).download(offset, count);
-      const body = r.readableStreamBody;
-      if (body === undefined) throw new StorageError('other', `read ${name}: no body in the answer`);
-      const props = propsOf(name, { ...r, contentLength: blobSize(r.contentRange, r.contentLength) });
+      const r = await this.client.getBlobClient(name).download(offset, count, { abortSignal: cut.signal });
+      const raw = r.readableStreamBody;
+      if (raw === undefined) throw new StorageError('other', `read ${name}: no body in the answer`);
+      // Named one by one: the download response exposes these as getters, which a spread misses.
+      const props = propsOf(name, {
+        contentLength: blobSize(r.contentRange, r.contentLength),
+        etag: r.etag,
+        lastModified: r.lastModified,
+        createdOn: r.createdOn,
+        contentType: r.contentType,
+        blobType: r.blobType,
+        blobCommittedBlockCount: r.blobCommittedBlockCount,
+        isSealed: r.isSealed,
+        metadata: r.metadata,
+      });
+      const body = idleGuarded(
+        raw,
+        this.deadlines.idleMs,
+        () => cut.abort(),
+        (err, idle) =>
+          idle
+            ? toStorageError(Object.assign(new Error('idle'), { name: 'AbortError' }), `read ${name}`)
+            : toStorageError(err, `read ${name}`),
+      );
       return { props, body, offset, count: r.contentLength ?? 0 };
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -175,20 +216,18 @@ export class AzureBlobStore implements BlobStore {
         return { props, body: emptyStream(), offset, count: 0 };
       }
       throw toStorageError(err, `read ${name}`);
+    } finally {
+      clearTimeout(headers);
     }
   }
 
   async readText(name: string): Promise<Versioned | null> {
-    try {
-      // One request, so that the text and the ETag belong to the same version.
-      const r = await this.client.getBlobClient(name).download();
-      const chunks: Buffer[] = [];
-      for await (const chunk of r.readableStreamBody ?? Readable.from([])) chunks.push(chunk as Buffer);
-      return { text: Buffer.concat(chunks).toString('utf8'), etag: r.etag ?? '' };
-    } catch (err) {
-      if (isNotFound(err)) return null;
-      throw toStorageError(err, `read ${name}`);
-    }
+    // One request, so that the text and the ETag belong to the same version.
+    const r = await this.read(name);
+    if (r === null) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of r.body) chunks.push(chunk as Buffer);
+    return { text: Buffer.concat(chunks).toString('utf8'), etag: r.props.etag };
   }
 
   async list(options: ListOptions): Promise<ListPage> {
@@ -196,7 +235,12 @@ export class AzureBlobStore implements BlobStore {
       maxPageSize: options.pageSize,
       ...(options.cursor !== undefined && { continuationToken: options.cursor }),
     };
-    const listOptions = { prefix: options.prefix, includeMetadata: options.includeMetadata === true };
+    const listOptions = {
+      prefix: options.prefix,
+      includeMetadata: options.includeMetadata === true,
+      includeUncommitedBlobs: options.includeUncommitted === true,
+      abortSignal: this.op(),
+    };
     try {
       const iter =
         options.delimiter === undefined
@@ -228,7 +272,7 @@ export class AzureBlobStore implements BlobStore {
   ): Promise<boolean> {
     return this.write(`write ${name}`, async () => {
       try {
-        await this.upload(name, body, contentType, { ifNoneMatch: '*' }, metadata);
+        await this.uploadBlob(name, body, contentType, { ifNoneMatch: '*' }, metadata);
         return true;
       } catch (err) {
         const code = serviceCode(err);
@@ -246,7 +290,7 @@ export class AzureBlobStore implements BlobStore {
     etag: string,
   ): Promise<boolean> {
     try {
-      await this.upload(name, body, contentType, { ifMatch: etag });
+      await this.uploadBlob(name, body, contentType, { ifMatch: etag });
       return true;
     } catch (err) {
       if (serviceCode(err) === 'ConditionNotMet' || isNotFound(err)) return false;
@@ -257,7 +301,7 @@ export class AzureBlobStore implements BlobStore {
   async put(name: string, body: string | Uint8Array, contentType: string): Promise<string> {
     return this.write(`write ${name}`, async () => {
       try {
-        return (await this.upload(name, body, contentType, {})).etag ?? '';
+        return (await this.uploadBlob(name, body, contentType, {})).etag ?? '';
       } catch (err) {
         if (serviceCode(err) === 'ContainerNotFound') throw err;
         throw toStorageError(err, `write ${name}`);
@@ -293,7 +337,7 @@ export class AzureBlobStore implements BlobStore {
   async delete(name: string, etag?: string): Promise<boolean> {
     try {
       const conditions = etag === undefined ? {} : { conditions: { ifMatch: etag } };
-      await this.client.getBlobClient(name).delete(conditions);
+      await this.client.getBlobClient(name).delete({ ...conditions, abortSignal: this.op() });
       return true;
     } catch (err) {
       if (isNotFound(err) || serviceCode(err) === 'ConditionNotMet') return false;
@@ -304,7 +348,9 @@ export class AzureBlobStore implements BlobStore {
   async stageBlock(name: string, id: string, data: Uint8Array): Promise<void> {
     await this.write(`stage a block of ${name}`, async () => {
       try {
-        await this.client.getBlockBlobClient(name).stageBlock(id, data, data.byteLength);
+        await this.client.getBlockBlobClient(name).stageBlock(id, data, data.byteLength, {
+          abortSignal: this.upload(data.byteLength),
+        });
       } catch (err) {
         if (serviceCode(err) === 'ContainerNotFound') throw err;
         throw toStorageError(err, `stage a block of ${name}`);
@@ -315,9 +361,10 @@ export class AzureBlobStore implements BlobStore {
   async commitBlocks(name: string, ids: string[], contentType: string): Promise<void> {
     await this.write(`commit ${name}`, async () => {
       try {
-        await this.client
-          .getBlockBlobClient(name)
-          .commitBlockList(ids, { blobHTTPHeaders: { blobContentType: contentType } });
+        await this.client.getBlockBlobClient(name).commitBlockList(ids, {
+          abortSignal: this.op(),
+          blobHTTPHeaders: { blobContentType: contentType },
+        });
       } catch (err) {
         if (serviceCode(err) === 'ContainerNotFound') throw err;
         throw toStorageError(err, `commit ${name}`);
@@ -330,7 +377,10 @@ export class AzureBlobStore implements BlobStore {
       throw new RangeError(`lease of ${seconds} s: Azure takes 15-60`);
     await this.putIfAbsent(name, '', 'application/octet-stream');
     try {
-      const r = await this.client.getBlobClient(name).getBlobLeaseClient().acquireLease(seconds);
+      const r = await this.client
+        .getBlobClient(name)
+        .getBlobLeaseClient()
+        .acquireLease(seconds, { abortSignal: this.op() });
       return r.leaseId ?? null;
     } catch (err) {
       const code = serviceCode(err);
@@ -342,7 +392,10 @@ export class AzureBlobStore implements BlobStore {
 
   async renewLease(name: string, leaseId: string): Promise<boolean> {
     try {
-      await this.client.getBlobClient(name).getBlobLeaseClient(leaseId).renewLease();
+      await this.client
+        .getBlobClient(name)
+        .getBlobLeaseClient(leaseId)
+        .renewLease({ abortSignal: this.op() });
       return true;
     } catch (err) {
       const code = serviceCode(err);
@@ -358,7 +411,10 @@ export class AzureBlobStore implements BlobStore {
 
   async releaseLease(name: string, leaseId: string): Promise<void> {
     try {
-      await this.client.getBlobClient(name).getBlobLeaseClient(leaseId).releaseLease();
+      await this.client
+        .getBlobClient(name)
+        .getBlobLeaseClient(leaseId)
+        .releaseLease({ abortSignal: this.op() });
     } catch (err) {
       const code = serviceCode(err);
       if (
@@ -371,7 +427,7 @@ export class AzureBlobStore implements BlobStore {
     }
   }
 
-  private upload(
+  private uploadBlob(
     name: string,
     body: string | Uint8Array,
     contentType: string,
@@ -380,6 +436,7 @@ export class AzureBlobStore implements BlobStore {
   ) {
     const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     return this.client.getBlockBlobClient(name).upload(data, data.byteLength, {
+      abortSignal: this.upload(data.byteLength),
       conditions,
       blobHTTPHeaders: { blobContentType: contentType },
       ...(metadata && { metadata }),

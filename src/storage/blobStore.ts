@@ -34,6 +34,8 @@ export interface ListOptions {
   cursor?: string;
   /** Also return each blob's metadata (default false). */
   includeMetadata?: boolean;
+  /** Also list blobs that have only uncommitted blocks (default false). */
+  includeUncommitted?: boolean;
 }
 
 export interface ListPage {

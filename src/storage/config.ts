@@ -34,7 +34,7 @@ export interface AppConfig {
   container: string;
   /** Largest accepted request body, after decompression. Default 100 MiB (the Functions host's own). */
   maxBodyBytes: number;
-  /** Appends a log segment blob takes before the file rolls over to a new segment. Default 45,000. */
+  /** Appends a log segment blob takes before the file rolls over to a new segment. Default 2,000. */
   segmentMaxBlocks: number;
   /** `anonymous` (default) or `function`: the auth level of the query routes. */
   queryAuthLevel: 'anonymous' | 'function';
@@ -398,6 +398,13 @@ export function registrationSettings(env: Env = process.env): RegistrationSettin
   };
 }
 
+/**
+ * Blocks per log segment. Azure takes 50,000 per append blob, but Azurite with data on disk opens one
+ * file per block of a download at once, so a segment past its open-file limit cannot be read locally
+ * (docs/reliability.md, "Local storage"); 2,000 stays far below common limits at no cost on Azure.
+ */
+export const DEFAULT_SEGMENT_MAX_BLOCKS = 2_000;
+
 /** Builds the configuration from an environment; throws ConfigError naming the first bad setting. */
 export function loadConfig(env: Env): AppConfig {
   const container = containerName(env);
@@ -408,7 +415,7 @@ export function loadConfig(env: Env): AppConfig {
     storage: storageTarget(env),
     container,
     maxBodyBytes: positiveInt(env, 'INGEST_MAX_BODY_BYTES', 100 * 1024 * 1024),
-    segmentMaxBlocks: positiveInt(env, 'LOG_SEGMENT_MAX_BLOCKS', 45_000, 2),
+    segmentMaxBlocks: positiveInt(env, 'LOG_SEGMENT_MAX_BLOCKS', DEFAULT_SEGMENT_MAX_BLOCKS, 2),
     queryAuthLevel: queryAuth,
     triggerSource,
     ...(reconcileSchedule !== undefined && { reconcileSchedule }),

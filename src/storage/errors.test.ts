@@ -30,6 +30,14 @@ describe('toStorageError', () => {
     expect(toStorageError(new Error('socket hang up'), 'x').kind).toBe('unavailable');
     expect(toStorageError(restError(500, 'InternalError'), 'x').kind).toBe('unavailable');
   });
+  it('maps a call cut by its client-side deadline to unavailable with code ClientTimeout', () => {
+    const aborted = Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
+    expect(toStorageError(aborted, 'read x')).toMatchObject({
+      kind: 'unavailable',
+      code: 'ClientTimeout',
+      retryAfterSeconds: 5,
+    });
+  });
   it('treats only a 404 as absent', () => {
     expect(isNotFound(restError(404, 'BlobNotFound'))).toBe(true);
     expect(isNotFound(restError(403))).toBe(false);

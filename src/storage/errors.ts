@@ -2,6 +2,7 @@
  * Typed storage failures. Only this module looks inside the SDK's RestError; everything above it
  * sees one of these, so a throttle or an outage can never be mistaken for "not found" or "empty".
  */
+import { CLIENT_TIMEOUT } from './deadlines.js';
 
 export type StorageFailure = 'auth' | 'throttled' | 'unavailable' | 'conflict' | 'precondition' | 'other';
 
@@ -74,7 +75,15 @@ export function toStorageError(err: unknown, what: string): StorageError {
   const e = restError(err) ?? {};
   const status = e.statusCode;
   const code = serviceCode(err);
-  if (e.name === 'AbortError') return new StorageError('unavailable', `${what}: timed out`, 1, code);
+  if (e.name === 'AbortError') {
+    // Our own deadline (deadlines.ts) cut the call: the service accepted it but did not answer.
+    return new StorageError(
+      'unavailable',
+      `${what}: storage did not answer before the client deadline`,
+      5,
+      CLIENT_TIMEOUT,
+    );
+  }
   if (status === undefined || (code !== undefined && NETWORK_CODES.has(code))) {
     return new StorageError(
       'unavailable',

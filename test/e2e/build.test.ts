@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -40,6 +41,8 @@ describe('npm run build', () => {
       JSON.stringify({ name: 'build-check', private: true, main: pkg.main, scripts: pkg.scripts }),
     );
     write('tsconfig.json', readFileSync(path.join(REPO_ROOT, 'tsconfig.json'), 'utf8'));
+    // The build also bundles the history UI (vite build of ui/).
+    cpSync(path.join(REPO_ROOT, 'ui'), path.join(dir, 'ui'), { recursive: true });
     symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     write('src/functions/kept.ts', `import { app } from '@azure/functions';\n${httpFunction('kept')}`);
     // What an earlier build left of a function whose source has since been deleted.

@@ -83,7 +83,12 @@ describe('the reconcile timer (INDEX_RECONCILE_SCHEDULE)', () => {
 
   beforeAll(async () => {
     timed = await startHost({
-      env: { INDEXER_TRIGGER_SOURCE: 'EventGrid', INDEX_RECONCILE_SCHEDULE: '*/2 * * * * *' },
+      env: {
+        INDEXER_TRIGGER_SOURCE: 'EventGrid',
+        INDEX_RECONCILE_SCHEDULE: '*/2 * * * * *',
+        // startHost turns the timer off by default; this test is about it running.
+        'AzureWebJobs.reconcileIndex.Disabled': 'false',
+      },
     });
   }, 60_000);
 

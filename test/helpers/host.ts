@@ -111,6 +111,8 @@ export interface ListedFunction {
   route?: string;
   methods?: string[];
   authLevel?: string;
+  /** `AzureWebJobs.<name>.Disabled` is set. */
+  disabled: boolean;
   bindings: Record<string, Record<string, unknown>>;
 }
 

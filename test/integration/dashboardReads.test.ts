@@ -31,7 +31,6 @@ import {
   summarizeTasks,
   type ReadOptions,
 } from '../../src/core/dashboard/index.js';
-import { located } from '../../src/core/dashboard/logLocator.js';
 import { appendLog } from '../../src/core/ingest/logs.js';
 import { dashboardPrefix } from '../../src/core/layout.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
@@ -280,6 +279,14 @@ describe('nodes', () => {
   });
 });
 
+/** A locator with the file route that reads it (relative to the session). */
+const loc = (node: string, file: string, range?: [number, number]) => ({
+  node,
+  file,
+  ...(range !== undefined && { range }),
+  read: `logs/${node}/${file}${range === undefined ? '' : `?offset=${range[0]}&length=${range[1] - range[0]}`}`,
+});
+
 describe('failures', () => {
   it('answers why it failed: jobs, task attempts by error type, dead actors, dead nodes, with their logs', async () => {
     const f = FailuresResponseSchema.parse(await failures(store, REF, o));
@@ -291,19 +298,19 @@ describe('failures', () => {
         message: MESSAGES.j2Failed,
         error_type: 'JOB_ENTRYPOINT_COMMAND_ERROR',
         driver_exit_code: 1,
-        log: located(NAMES.head, `job-driver-${SUBMISSIONS.j2}.log`),
+        log: loc(NAMES.head, `job-driver-${SUBMISSIONS.j2}.log`),
       },
     ]);
     expect(f.tasks.failedAttempts).toBe(3);
     expect(f.tasks.groups.map((g) => [g.errorType, g.count, g.example.taskId, g.example.log])).toEqual([
-      ['ACTOR_DIED', 1, TASKS.work, located(NAMES.w2, `worker-${WORKERS.flaky1}-${JOBS.j1}-6100.err`)],
+      ['ACTOR_DIED', 1, TASKS.work, loc(NAMES.w2, `worker-${WORKERS.flaky1}-${JOBS.j1}-6100.err`)],
       [
         'TASK_EXECUTION_EXCEPTION',
         1,
         TASKS.h,
-        located(NAMES.w1, `worker-${WORKERS.w1a}-${JOBS.j2}-7311.err`, [4096, 5120]),
+        loc(NAMES.w1, `worker-${WORKERS.w1a}-${JOBS.j2}-7311.err`, [4096, 5120]),
       ],
-      ['WORKER_DIED', 1, TASKS.g, located(NAMES.w2, `worker-${WORKERS.w2a}-${JOBS.j1}-6001.err`)],
+      ['WORKER_DIED', 1, TASKS.g, loc(NAMES.w2, `worker-${WORKERS.w2a}-${JOBS.j1}-6001.err`)],
     ]);
     expect(f.tasks.groups[1]?.example.message).toBe(MESSAGES.valueError);
     expect(f.actors).toEqual([
@@ -312,7 +319,7 @@ describe('failures', () => {
         className: 'Flaky',
         numRestarts: 1,
         exitDetail: MESSAGES.flakyDead,
-        log: located(NAMES.w1, `worker-${WORKERS.flaky2}-${JOBS.j1}-5151.err`),
+        log: loc(NAMES.w1, `worker-${WORKERS.flaky2}-${JOBS.j1}-5151.err`),
       }),
     ]);
     expect(f.nodes).toEqual([
@@ -321,7 +328,7 @@ describe('failures', () => {
         storageNode: NAMES.w2,
         reason: 'UNEXPECTED_TERMINATION',
         reasonMessage: MESSAGES.nodeDead,
-        log: located(NAMES.w2, 'raylet.out'),
+        log: loc(NAMES.w2, 'raylet.out'),
       }),
     ]);
   });

@@ -53,6 +53,8 @@ function conflict(at: number, stored: number): HttpError {
 interface Cursor {
   tail: Tail | null;
   wrote: boolean;
+  /** Told of each range this request stored: `[at, at + length)` of the file. */
+  onWrite?: (at: number, length: number) => void;
 }
 
 /** Applies the rules to one piece at file offset `pos`; returns when all of it is stored. */
@@ -85,8 +87,9 @@ async function placePiece(store: BlobStore, file: SegmentedFile, c: Cursor, pos:
     if (r.ok) {
       c.tail = { ...c.tail, length: c.tail.length + rest.byteLength, blocks: r.committedBlockCount };
       rememberTail(store, file, c.tail);
-      if (c.tail.blocks >= file.maxBlocks) c.tail = await locate(store, file, c.tail); // seal early
       c.wrote = true;
+      c.onWrite?.(at, rest.byteLength);
+      if (c.tail.blocks >= file.maxBlocks) c.tail = await locate(store, file, c.tail); // seal early
       return;
     }
     // Someone else appended, sealed the segment, or the blob vanished: look again and re-apply.
@@ -97,14 +100,16 @@ async function placePiece(store: BlobStore, file: SegmentedFile, c: Cursor, pos:
 /**
  * Stores `body` at file offset `offset` by the rules of docs/api.md. Throws 409 `offset_gap` /
  * `offset_conflict` (with `Next-Offset`); errors from `body` (413, 400) get `Next-Offset` added.
+ * `onWrite` hears of every range this request stored (a batch uses it to answer per chunk).
  */
 export async function appendFile(
   store: BlobStore,
   file: SegmentedFile,
   offset: number,
   body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  onWrite?: (at: number, length: number) => void,
 ): Promise<AppendResult> {
-  const c: Cursor = { tail: cachedTail(store, file), wrote: false };
+  const c: Cursor = { tail: cachedTail(store, file), wrote: false, ...(onWrite && { onWrite }) };
   // The cached length is a lower bound: only a request past it needs a fresh look first.
   if (c.tail === null || offset > fileLength(c.tail)) c.tail = await locate(store, file, c.tail);
   if (offset > fileLength(c.tail)) throw gap(offset, fileLength(c.tail));

@@ -1,6 +1,7 @@
 /** Validation of one Ray event as Ray's aggregator posts it (protobuf JSON mapping): the RayEventIn schema. */
 import { FIELD } from '../../schemas/common.js';
 import { isBase64, MAX_EVENT_ID, RayEventIn, type EventError } from '../../schemas/ingest.js';
+import { jsonDepthWithin, MAX_JSON_DEPTH } from './jsonDepth.js';
 
 export type { EventError };
 
@@ -47,6 +48,9 @@ export function checkEvent(raw: unknown, index: number): ValidEvent | EventError
     error: 'invalid_event',
     message,
   });
+  // Before anything else: the event is written back with JSON.stringify, which fails on deep nesting.
+  if (!jsonDepthWithin(raw, MAX_JSON_DEPTH))
+    return bad(`the event is nested deeper than ${MAX_JSON_DEPTH} levels`);
   const parsed = RayEventIn.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

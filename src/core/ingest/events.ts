@@ -21,11 +21,17 @@ export interface EventsTarget {
   node: string;
 }
 
+/** Malformed events listed in a reply, the first by index; `rejected` counts them all. */
+export const MAX_LISTED_ERRORS = 100;
+
 export interface EventsResult {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** The first MAX_LISTED_ERRORS malformed events. */
   errors: EventError[];
+  /** How many more were rejected than are listed (absent when all are). */
+  errorsOmitted?: number;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -117,9 +123,14 @@ export async function storeEvents(
   /** The time now, for the stamps of new event files. */
   clock: () => Date = () => new Date(),
 ): Promise<EventsResult> {
-  const checked = raw.map((e, i) => checkEvent(e, i));
-  const valid = checked.filter((c): c is ValidEvent => 'event' in c);
-  const errors = checked.filter((c): c is EventError => !('event' in c));
+  const valid: ValidEvent[] = [];
+  const errors: EventError[] = [];
+  let rejected = 0;
+  for (const [i, e] of raw.entries()) {
+    const c = checkEvent(e, i);
+    if ('event' in c) valid.push(c);
+    else if (++rejected <= MAX_LISTED_ERRORS) errors.push(c);
+  }
   const sessions = [...groupBy(valid, (e) => e.session).entries()];
   const results = await Promise.all(
     sessions.map(([session, events]) => storeSession(store, { ...t, session }, events, maxBlocks, clock)),
@@ -127,7 +138,8 @@ export async function storeEvents(
   return {
     accepted: results.reduce((n, r) => n + r.accepted, 0),
     duplicates: results.reduce((n, r) => n + r.duplicates, 0),
-    rejected: errors.length,
+    rejected,
     errors,
+    ...(rejected > errors.length && { errorsOmitted: rejected - errors.length }),
   };
 }

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BlobStore } from '../../storage/blobStore.js';
-import { scratchBlob } from '../layout.js';
+import { INDEX_PREFIX, scratchBlob } from '../layout.js';
 import { MAX_PIECE, pieces } from './pieces.js';
 
 /** Block ids of one scratch blob: base64 of a fixed-width number, as Azure wants them equal in length. */
@@ -69,4 +69,40 @@ export async function* heldBack(
   } finally {
     await store.delete(name).catch(() => undefined);
   }
+}
+
+/**
+ * How old a scratch blob must be before `sweepScratch` takes it for an orphan: longer than any request
+ * can last (Azure's front end gives up after 230 s; the local host's functionTimeout default is 30 min).
+ */
+export const SCRATCH_ORPHAN_MS = 60 * 60 * 1000;
+
+/**
+ * Drops scratch blobs left by requests that never finished (the process was killed while a body was
+ * held back): their uncommitted blocks are invisible but stay until the service drops them (Azure: a
+ * week). Run it on a schedule (the reconcile timer); returns how many were dropped.
+ */
+export async function sweepScratch(
+  store: BlobStore,
+  olderThanMs = SCRATCH_ORPHAN_MS,
+  now: Date = new Date(),
+): Promise<number> {
+  let swept = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({
+      prefix: `${INDEX_PREFIX}scratch/ingest/`,
+      pageSize: 1000,
+      includeUncommitted: true,
+      ...(cursor !== undefined && { cursor }),
+    });
+    for (const b of page.blobs) {
+      const born = (b.createdOn ?? b.lastModified).getTime();
+      if (now.getTime() - born < olderThanMs) continue;
+      await store.commitBlocks(b.name, [], 'application/octet-stream');
+      if (await store.delete(b.name)) swept += 1;
+    }
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return swept;
 }

@@ -40,8 +40,9 @@ export async function appendLog(
   offset: number,
   body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   maxBlocks: number,
+  onWrite?: (at: number, length: number) => void,
 ): Promise<AppendResult> {
-  const result = await appendFile(store, logFile(t, maxBlocks), offset, body);
+  const result = await appendFile(store, logFile(t, maxBlocks), offset, body, onWrite);
   await ensureMetadata(store, t);
   return result;
 }

@@ -149,16 +149,44 @@ async function tail(
   };
 }
 
-function serve(
+/**
+ * The answer for a byte range, its first chunk already read: a storage failure before the first byte
+ * is thrown here (and answered 503 with Retry-After) instead of failing a response whose 200 and
+ * headers are already on their way. A failure later is the HTTP layer's to handle (it cuts the
+ * connection: src/http/streamBody.ts).
+ */
+async function serve(
   store: BlobStore,
   file: LogFile,
   status: 200 | 206,
   range: ByteRange,
   headers: Record<string, string>,
-): FileReadResult {
+): Promise<FileReadResult> {
   return {
     status,
     headers: { ...headers, 'Content-Length': String(range.end - range.start) },
-    body: fileRangeChunks(store, file, range.start, range.end),
+    body: await primed(fileRangeChunks(store, file, range.start, range.end)),
   };
+}
+
+/**
+ * `source` with its first item read now: errors before it surface here, the rest as it is read.
+ * Returning early (a client gone before or during the body) releases the source.
+ */
+export async function primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const it = source[Symbol.asyncIterator]();
+  let first: IteratorResult<T> | undefined = await it.next();
+  const iterator: AsyncIterator<T> = {
+    next: () => {
+      const held = first;
+      first = undefined;
+      return held === undefined ? it.next() : Promise.resolve(held);
+    },
+    return: async (value?: unknown) => {
+      first = undefined;
+      await it.return?.();
+      return { done: true, value: value as T };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }

@@ -59,7 +59,12 @@ describe('local host start-up: bad input', () => {
       );
       const r = await rawRequest(host.baseUrl, '/api/ok');
       expect(r.status).toBe(503);
-      expect(JSON.parse(r.text)).toMatchObject({ error: 'app_load_failed' });
+      const body = JSON.parse(r.text) as { error: string; message: string };
+      expect(body.error).toBe('app_load_failed');
+      // Issue 12: the reason, not the stack (which stays in the host's log, above).
+      expect(body.message).toMatch(/unable to load entry point "bad\.js".*bad\.js exploded at load time/);
+      expect(body.message).not.toMatch(/\n|\bat .*\(.*:\d+:\d+\)/);
+      expect(host.output()).toMatch(/bad\.js exploded at load time\n\s+at /);
       const status = await rawRequest(host.baseUrl, '/admin/host/status');
       expect(JSON.parse(status.text)).toMatchObject({ state: 'Error' });
     } finally {

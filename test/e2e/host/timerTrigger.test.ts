@@ -57,4 +57,9 @@ describe('timer triggers (fixture app through the local host)', () => {
     const status = await request(host.baseUrl, '/admin/host/status');
     expect(status.status).toBe(200);
   });
+
+  it('survives a run that fails with something that cannot be printed as JSON (issue 12)', async () => {
+    await seen(/Executed 'Functions\.failsOddly' \(Failed, .*\[object Object\]/, 2);
+    expect((await request(host.baseUrl, '/admin/host/status')).status).toBe(200);
+  });
 });
