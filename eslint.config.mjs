@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.azurite/**', 'coverage/**', 'test/fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.azurite/**', 'coverage/**', '.bench/**', 'test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

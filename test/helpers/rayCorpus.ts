@@ -41,7 +41,7 @@ export interface Posted {
 }
 
 export const SESSION = 'session_2026-01-27_10-52-59_373533_1';
-const T0 = 1_769_511_179_373_533_000n; // 2026-01-27T10:52:59.373533Z
+export const T0 = 1_769_511_179_373_533_000n; // 2026-01-27T10:52:59.373533Z
 
 /** `ms` after the session started, plus `ns` nanoseconds (so that times differ below the millisecond). */
 const at = (ms: number, ns = 0) => T0 + BigInt(ms) * 1_000_000n + BigInt(ns);

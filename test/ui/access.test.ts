@@ -68,6 +68,13 @@ describe.skipIf(exe === null)('keys and failures in the browser', () => {
       await page.getByText('hello').waitFor();
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:text("Download")')]);
       expect(await download.failure()).toBeNull();
+      // The dashboard views read with the key too: their empty states, no prompt.
+      const sessionUrl = `${host.baseUrl}/ui/clusters/${s.namespace}/${s.cluster}/sessions/${s.session}`;
+      await page.goto(sessionUrl);
+      await page.getByText('No failures recorded').waitFor();
+      await page.goto(`${sessionUrl}/tasks`);
+      await page.getByText('No tasks recorded').waitFor();
+      expect(await page.locator('.key-prompt').count()).toBe(0);
       // Another tab (a new browser session) is asked again.
       const other = await (await browser.newContext()).newPage();
       await other.goto(`${host.baseUrl}/`);
@@ -99,7 +106,7 @@ describe.skipIf(exe === null)('keys and failures in the browser', () => {
       await azurite?.stop();
     });
 
-    it("shows the 503's reason and a way to try again", async () => {
+    it("shows the 503's reason and a way to try again, in the dashboard views too", async () => {
       const page = await browser.newPage();
       await page.goto(`${host.baseUrl}/`);
       await page.locator('table.clusters tbody tr a').first().waitFor();
@@ -115,6 +122,15 @@ describe.skipIf(exe === null)('keys and failures in the browser', () => {
       await until(page, 'the error again', () =>
         document.querySelector('[role=alert]')?.textContent?.includes('Storage is unavailable'),
       );
+      // The dashboard views say the same, each part that could not load with its own way to try again.
+      const sessionPath = `/ui/clusters/${DEMO.namespace}/${DEMO.cluster}/sessions/${DEMO.session}`;
+      for (const view of ['', '/tasks', '/actors', '/timeline']) {
+        await page.goto(`${host.baseUrl}${sessionPath}${view}`);
+        await until(page, `the error in ${view || 'the overview'}`, () =>
+          document.querySelector('[role=alert]')?.textContent?.includes('Storage is unavailable'),
+        );
+        expect(await page.locator('button:text("Try again")').count(), view).toBeGreaterThan(0);
+      }
     });
   });
 });

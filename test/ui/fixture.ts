@@ -4,15 +4,20 @@
  * Python traceback. The listings come from the index, which the host's blob trigger builds.
  */
 import { request } from '../helpers/http.js';
+import { NAMES } from '../helpers/rayCorpus.js';
 import { eventually } from '../helpers/storage.js';
+import { ingestRayDemo, type RayDemo } from './rayDemo.js';
 
 export const DEMO = {
   namespace: 'default',
   cluster: 'raycluster-kuberay',
   session: 'session_2026-01-27_10-52-59_373533_1',
   olderSession: 'session_2026-01-26_08-15-02_120044_1',
-  head: 'raycluster-kuberay-head-x7b2k',
-  worker: 'raycluster-kuberay-worker-gpu-5x2pq',
+  /** The nodes' names are the Ray corpus's (test/helpers/rayCorpus.ts), so its events and these logs meet. */
+  head: NAMES.head,
+  worker: NAMES.w1,
+  /** The worker node that died (its events say so). */
+  deadWorker: NAMES.w2,
 } as const;
 
 const ESC = '\u001b';
@@ -43,6 +48,9 @@ export const TRACEBACK = [
   '',
 ].join('\n');
 
+/** A colour opened on one line and closed two lines later (as tqdm and loggers do). */
+export const ANSI_CARRY = `${ESC}[33mwarning: the colour starts here\nand carries to this line\nand this one${ESC}[0m\nplain again\n`;
+
 interface Chunk {
   file: string;
   offset?: number;
@@ -72,8 +80,45 @@ export async function ingest(
   if (failed.length > 0) throw new Error(`batch chunks failed: ${JSON.stringify(failed)}`);
 }
 
-/** Ingests the demo data and waits until the listings show it. */
-export async function seedDemo(baseUrl: string, headers: Record<string, string> = {}): Promise<void> {
+/** Lines of Ray's event_*.log files (what the dashboard's event table reads), C++ and Python forms. */
+const EVENT_GCS = [
+  {
+    time_stamp: '2026-01-27 10:53:08.999512',
+    severity: 'ERROR',
+    label: 'RAYLET_NODE_DEAD',
+    event_id: 'e3'.repeat(18),
+    source_type: 'GCS',
+    host_name: NAMES.head,
+    pid: '100',
+    message: `Node ${NAMES.w2} died: health check failed due to missing heartbeats`,
+    custom_fields: {},
+  },
+]
+  .map((e) => JSON.stringify(e))
+  .join('\n')
+  .concat('\n');
+const EVENT_JOBS = [
+  ['e1', 'INFO', 'Started a ray job raysubmit_Zx81LmQeRt.', 1769511189],
+  ['e2', 'ERROR', 'Job raysubmit_Zx81LmQeRt failed: exit code 1 (ValueError: boom).', 1769511191],
+]
+  .map(([id, severity, message, t]) =>
+    JSON.stringify({
+      event_id: String(id).repeat(18),
+      source_type: 'JOBS',
+      source_hostname: NAMES.head,
+      source_pid: 312,
+      severity,
+      label: '',
+      message,
+      timestamp: String(t),
+      custom_fields: { submission_id: 'raysubmit_Zx81LmQeRt', job_id: '02000000' },
+    }),
+  )
+  .join('\n')
+  .concat('\n');
+
+/** Ingests the demo data (logs, and the Ray events of the newest session) and waits until the listings show it. */
+export async function seedDemo(baseUrl: string, headers: Record<string, string> = {}): Promise<RayDemo> {
   const { namespace, cluster, session, olderSession, head, worker } = DEMO;
   const meta = { rayVersion: '2.52.1', submitter: 'rayjob/nightly-train' };
   await ingest(
@@ -84,8 +129,9 @@ export async function seedDemo(baseUrl: string, headers: Record<string, string> 
       { file: 'gcs_server.out', data: rayletLog(120).replaceAll('raylet', 'gcs_server') },
       { file: 'worker-01000000ffffffffffffffffffffffffffffffffffffffff-2841.err', data: TRACEBACK },
       { file: 'dashboard.log', data: '' },
-      { file: 'events/event_GCS.log', data: '{"event":"node added"}\n' },
-      { file: 'events/event_RAYLET.log', data: '{"event":"worker started"}\n' },
+      { file: 'ansi-carry.log', data: ANSI_CARRY },
+      { file: 'events/event_GCS.log', data: EVENT_GCS },
+      { file: 'events/event_JOBS.log', data: EVENT_JOBS },
     ],
     meta,
     headers,
@@ -131,7 +177,9 @@ export async function seedDemo(baseUrl: string, headers: Record<string, string> 
     {},
     headers,
   );
+  const demo = await ingestRayDemo(baseUrl, { namespace, cluster }, headers);
   await waitForIndex(baseUrl, { clusters: 3, sessions: 4 }, headers);
+  return demo;
 }
 
 /** Waits until the clusters listing holds this many clusters and sessions. */

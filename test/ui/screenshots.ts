@@ -21,10 +21,11 @@ afterAll(async () => host?.stop());
 
 const { namespace, cluster, session, head } = DEMO;
 const ui = `/ui/clusters/${namespace}/${cluster}`;
-const VIEWS: { name: string; path: string; ready: string; dark?: boolean }[] = [
+/** `scroll`: an element brought into view before the picture (a part below the fold). */
+const VIEWS: { name: string; path: string; ready: string; dark?: boolean; scroll?: string }[] = [
   { name: 'clusters', path: '/', ready: 'table.clusters tbody tr a' },
   { name: 'sessions', path: ui, ready: 'table.sessions tbody tr a' },
-  { name: 'session', path: `${ui}/sessions/${session}`, ready: 'ul.nodes li a' },
+  { name: 'session', path: `${ui}/sessions/${session}`, ready: '.failures a.log-link' },
   {
     name: 'logs',
     path: `${ui}/sessions/${session}/logs/${head}/raylet.out`,
@@ -36,6 +37,21 @@ const VIEWS: { name: string; path: string; ready: string; dark?: boolean }[] = [
     ready: '.tree-file a[aria-current="page"]',
     dark: true,
   },
+  {
+    name: 'tasks',
+    path: `${ui}/sessions/${session}/tasks?state=FAILED`,
+    ready: 'table.tasks tbody tr .badge',
+  },
+  { name: 'actors', path: `${ui}/sessions/${session}/actors`, ready: 'table.actors tbody tr .badge' },
+  { name: 'search', path: `${ui}/sessions/${session}/search?q=ValueError`, ready: 'a.hit' },
+  { name: 'timeline', path: `${ui}/sessions/${session}/timeline`, ready: 'canvas.trace-canvas' },
+  {
+    name: 'timeline-dark',
+    path: `${ui}/sessions/${session}/timeline`,
+    ready: 'canvas.trace-canvas',
+    dark: true,
+    scroll: 'canvas.trace-canvas',
+  },
   { name: 'not-found', path: '/ui/clusters/default/no-such-cluster', ready: '.not-found' },
 ];
 
@@ -45,6 +61,7 @@ async function shoot(page: Page, v: (typeof VIEWS)[number]) {
   await page.locator(v.ready).first().waitFor();
   // Every part of the view has loaded (no placeholder left).
   await page.waitForFunction(() => document.querySelector('.bone, [aria-busy="true"]') === null);
+  if (v.scroll !== undefined) await page.locator(v.scroll).scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(OUT, `${v.name}.png`) });
 }
 

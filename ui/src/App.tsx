@@ -5,11 +5,18 @@ import { KeyPrompt } from './components/KeyPrompt';
 import { NotFoundPage } from './components/states';
 import { ThemeToggle } from './components/ThemeToggle';
 import { parseRoute, useLocation, type Route } from './lib/router';
+import { lazyView } from './lib/lazy';
 import { useStore } from './lib/store';
+import { ActorsView } from './views/Actors';
 import { ClustersView } from './views/Clusters';
 import { LogsView } from './views/Logs';
+import { SearchView } from './views/Search';
 import { SessionOverview } from './views/SessionOverview';
 import { SessionsView } from './views/Sessions';
+import { TasksView } from './views/Tasks';
+
+/** The timeline's charts are the UI's biggest code: their own chunk, loaded when the view is opened. */
+const TimelineView = lazyView(() => import('./views/Timeline').then((m) => m.TimelineView));
 
 function titleOf(r: Route): string {
   switch (r.view) {
@@ -21,6 +28,14 @@ function titleOf(r: Route): string {
       return `${r.session} · ${r.cluster}`;
     case 'logs':
       return `${r.file ?? 'Logs'} · ${r.session}`;
+    case 'tasks':
+      return `Tasks · ${r.session}`;
+    case 'actors':
+      return `Actors · ${r.session}`;
+    case 'search':
+      return `Search · ${r.session}`;
+    case 'timeline':
+      return `Timeline · ${r.session}`;
     case 'notFound':
       return 'Not found';
   }
@@ -37,6 +52,14 @@ function View(props: { route: Route }) {
       return <SessionOverview namespace={r.namespace} cluster={r.cluster} session={r.session} />;
     case 'logs':
       return <LogsView {...r} />;
+    case 'tasks':
+      return <TasksView {...r} />;
+    case 'actors':
+      return <ActorsView {...r} />;
+    case 'search':
+      return <SearchView {...r} />;
+    case 'timeline':
+      return <TimelineView {...r} />;
     case 'notFound':
       return <NotFoundPage title="No such page" detail={`Nothing lives at ${r.path}.`} />;
   }

@@ -1,7 +1,7 @@
 /** Navigation with the History API: links, back/forward, and the current location for components. */
 import { createStore, useStore } from './store';
 
-export { hrefOf, parseRoute, type Route, type SessionParams } from './routes';
+export { hrefOf, hrefWith, parseRoute, type Route, type SessionParams, type SessionSection } from './routes';
 
 interface Place {
   pathname: string;
@@ -9,7 +9,11 @@ interface Place {
   hash: string;
 }
 
-const here = (): Place => ({ pathname: location.pathname, search: location.search, hash: location.hash });
+// Outside a browser (unit tests of the views' pure parts) there is no location: the root.
+const here = (): Place =>
+  typeof location === 'undefined'
+    ? { pathname: '/', search: '', hash: '' }
+    : { pathname: location.pathname, search: location.search, hash: location.hash };
 const place = createStore<Place>(here());
 
 /** Goes to `href` (same origin), adding a history entry unless `replace`. */
@@ -56,4 +60,30 @@ export function useQueryParam(name: string): [string, (value: string) => void] {
     navigate(`${location.pathname}${q === '' ? '' : `?${q}`}${location.hash}`, { replace: true });
   };
   return [value, set];
+}
+
+/** The URL of the current path with `changes` applied to its query (empty or null: removed). */
+export function withQuery(changes: Record<string, string | null>, search = location.search): string {
+  const params = new URLSearchParams(search);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null || v === '') params.delete(k);
+    else params.set(k, v);
+  }
+  const q = params.toString();
+  return `${location.pathname}${q === '' ? '' : `?${q}`}`;
+}
+
+/**
+ * The current query, and a setter for several parameters at once: a discrete choice (a filter, a
+ * sort, a page) adds a history entry, so back/forward step through them; `replace` for typing.
+ */
+export function useQuery(): [
+  URLSearchParams,
+  (changes: Record<string, string | null>, opts?: { replace?: boolean }) => void,
+] {
+  const loc = useLocation();
+  const params = new URLSearchParams(loc.search);
+  const set = (changes: Record<string, string | null>, opts: { replace?: boolean } = {}) =>
+    navigate(withQuery(changes), opts);
+  return [params, set];
 }

@@ -13,6 +13,10 @@ describe('UI routes', () => {
       { view: 'clusters' },
       { view: 'sessions', namespace: 'default', cluster: 'raycluster-kuberay' },
       { view: 'session', ...s },
+      { view: 'tasks', ...s },
+      { view: 'actors', ...s },
+      { view: 'search', ...s },
+      { view: 'timeline', ...s },
       { view: 'logs', ...s },
       { view: 'logs', ...s, node: 'head-1' },
       { view: 'logs', ...s, node: 'head-1', file: 'events/event GCS%.log' },
@@ -41,6 +45,10 @@ describe('UI routes', () => {
     expect(parseRoute('/ui/clusters/default/c/oops')).toEqual({
       view: 'notFound',
       path: '/ui/clusters/default/c/oops',
+    });
+    expect(parseRoute(`/ui/clusters/default/c/sessions/${s.session}/tasks/more`)).toEqual({
+      view: 'notFound',
+      path: `/ui/clusters/default/c/sessions/${s.session}/tasks/more`,
     });
     expect(parseRoute('/ui/clusters/%E0%A4%A/c')).toEqual({
       view: 'notFound',

@@ -12,12 +12,19 @@ export interface SessionParams {
   session: string;
 }
 
+/** The session's views below its overview, each at `…/sessions/{session}/<view>` (filters in the query). */
+export const SESSION_SECTIONS = ['tasks', 'actors', 'search', 'timeline'] as const;
+export type SessionSection = (typeof SESSION_SECTIONS)[number];
+
 export type Route =
   | { view: 'clusters' }
   | { view: 'sessions'; namespace: string; cluster: string }
   | ({ view: 'session' } & SessionParams)
+  | ({ view: SessionSection } & SessionParams)
   | ({ view: 'logs'; node?: string; file?: string } & SessionParams)
   | { view: 'notFound'; path: string };
+
+const isSection = (s: string): s is SessionSection => (SESSION_SECTIONS as readonly string[]).includes(s);
 
 const seg = encodeURIComponent;
 const fileSegs = (file: string) => file.split('/').map(seg).join('/');
@@ -39,7 +46,17 @@ export function hrefOf(route: Route): string {
     }
     case 'notFound':
       return route.path;
+    default:
+      return `${hrefOf({ ...route, view: 'session' })}/${route.view}`;
   }
+}
+
+/** The URL of a view with query parameters (empty values left out). */
+export function hrefWith(route: Route, query: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, v);
+  const text = q.toString();
+  return text === '' ? hrefOf(route) : `${hrefOf(route)}?${text}`;
 }
 
 function decode(s: string): string | null {
@@ -65,6 +82,7 @@ export function parseRoute(pathname: string): Route {
   if (sessionsWord !== 'sessions' || session === undefined) return notFound;
   const s = { namespace, cluster, session };
   if (section === undefined) return { view: 'session', ...s };
+  if (isSection(section)) return node === undefined ? { view: section, ...s } : notFound;
   if (section !== 'logs') return notFound;
   if (node === undefined) return { view: 'logs', ...s };
   return file.length === 0

@@ -10,8 +10,9 @@ import { apiPaths } from '../api/endpoints';
 import { ErrorState, isNotFound, Notice } from '../components/states';
 import { formatBytes, formatCount } from '../lib/format';
 import { hrefOf, navigate, useLocation, type SessionParams } from '../lib/router';
-import { renderAnsi } from './ansi';
-import { parseTarget, targetHash, type LogTarget } from './hash';
+import { lineEnd, lineStarts, renderAnsi } from './ansi';
+import { parseTarget, targetHash, targetSpan, type LogTarget } from './hash';
+import { PLAIN, stateKey, type SgrState } from './sgr';
 import type { Line } from './lines';
 import { countLines, findLine, readAfter, readBefore, readTail, type Chunk } from './reader';
 import {
@@ -36,7 +37,10 @@ interface Props extends SessionParams {
 }
 
 type Anchor =
-  { kind: 'line'; off: number; top: number } | { kind: 'bottom' } | { kind: 'target'; off: number };
+  | { kind: 'line'; off: number; top: number }
+  | { kind: 'bottom' }
+  /** A target line: a third down the view; the first line of a range: near the top, so the range shows. */
+  | { kind: 'target'; off: number; range?: boolean };
 
 const preference = (key: string, fallback: boolean) => {
   try {
@@ -54,15 +58,40 @@ const remember = (key: string, v: boolean) => {
   }
 };
 
-class PageView extends Component<{ page: Page; firstNo: number | null; highlight: number | null }> {
-  override shouldComponentUpdate(next: PageView['props']) {
+/** Bytes [from, to) of the file to highlight (a target line, or a failure's range). */
+interface Span {
+  from: number;
+  to: number;
+}
+
+const touches = (line: { off: number; end: number }, h: Span | null) =>
+  h !== null && line.off < h.to && line.end > h.from;
+
+interface PageProps {
+  page: Page;
+  firstNo: number | null;
+  highlight: Span | null;
+  /** The ANSI state the page's first line starts in (carried from the lines above). */
+  ansi: SgrState;
+}
+
+class PageView extends Component<PageProps> {
+  override shouldComponentUpdate(next: PageProps) {
     const p = this.props;
-    const hl = (h: number | null) => (h !== null && h >= next.page.start && h <= next.page.end ? h : null);
-    return next.page !== p.page || next.firstNo !== p.firstNo || hl(next.highlight) !== hl(p.highlight);
+    const end = next.page.lines.at(-1)?.end ?? next.page.end;
+    const hl = (h: Span | null) =>
+      h !== null && h.from < end && h.to > next.page.start ? `${h.from}-${h.to}` : null;
+    return (
+      next.page !== p.page ||
+      next.firstNo !== p.firstNo ||
+      hl(next.highlight) !== hl(p.highlight) ||
+      stateKey(next.ansi) !== stateKey(p.ansi)
+    );
   }
 
   override render() {
-    const { page, firstNo, highlight } = this.props;
+    const { page, firstNo, highlight, ansi } = this.props;
+    const starts = lineStarts(page.lines, ansi);
     return (
       <div class="log-page">
         {page.lines.map((line, i) => (
@@ -70,7 +99,8 @@ class PageView extends Component<{ page: Page; firstNo: number | null; highlight
             key={line.off}
             line={line}
             no={firstNo === null ? null : firstNo + i}
-            highlight={line.off === highlight}
+            highlight={touches(line, highlight)}
+            ansi={starts[i] ?? PLAIN}
           />
         ))}
       </div>
@@ -78,7 +108,18 @@ class PageView extends Component<{ page: Page; firstNo: number | null; highlight
   }
 }
 
-function LineView(props: { line: Line; no: number | null; highlight: boolean }) {
+/** The ANSI state each page starts in: carried from the window's first line down. */
+function pageStarts(pages: readonly Page[]): SgrState[] {
+  const out: SgrState[] = [];
+  let s: SgrState = PLAIN;
+  for (const p of pages) {
+    out.push(s);
+    for (const l of p.lines) s = lineEnd(l, s);
+  }
+  return out;
+}
+
+function LineView(props: { line: Line; no: number | null; highlight: boolean; ansi: SgrState }) {
   const { line, no } = props;
   const target: LogTarget = no === null ? { byte: line.off } : { line: no };
   return (
@@ -94,7 +135,7 @@ function LineView(props: { line: Line; no: number | null; highlight: boolean }) 
       >
         {no ?? ''}
       </a>
-      <span class="lt">{renderAnsi(line.text)}</span>
+      <span class="lt">{renderAnsi(line.text, props.ansi)}</span>
     </div>
   );
 }
@@ -126,7 +167,7 @@ export function LogViewer(props: Props) {
   const [wrap, setWrapState] = useState(() => preference('ray-history.wrap', false));
   const [follow, setFollow] = useState(false);
   const [counting, setCounting] = useState<number | null>(null);
-  const [highlight, setHighlight] = useState<number | null>(null);
+  const [highlight, setHighlight] = useState<Span | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const anchor = useRef<Anchor | null>(null);
   const winRef = useRef(win);
@@ -152,15 +193,27 @@ export function LogViewer(props: Props) {
           chunk = await readTail(url, signal);
           anchor.current = { kind: 'bottom' };
         } else {
-          const off = 'line' in at ? await findLine(url, at.line, signal) : at.byte;
+          const off = 'byte' in at ? at.byte : await findLine(url, at.line, signal);
           if (off === null) {
             chunk = await readTail(url, signal);
             anchor.current = { kind: 'bottom' };
           } else {
-            chunk = await readAfter(url, off, null, signal);
-            if ('line' in at) firstNo = at.line;
-            anchor.current = { kind: 'target', off };
-            setHighlight(off);
+            // The lines before the target too (one more range read), so it opens with context above it.
+            const [before, after] = await Promise.all([
+              off > 0 ? readBefore(url, off, signal) : null,
+              readAfter(url, off, null, signal),
+            ]);
+            chunk =
+              after === null || before === null
+                ? after
+                : { ...after, lines: [...before.lines, ...after.lines], start: before.start };
+            if (at.line !== undefined) firstNo = at.line - (before?.lines.length ?? 0);
+            anchor.current = {
+              kind: 'target',
+              off: after?.lines[0]?.off ?? off,
+              range: 'byte' in at && at.end !== undefined,
+            };
+            setHighlight(targetSpan(at, off));
           }
         }
         if (chunk === null) return;
@@ -181,8 +234,12 @@ export function LogViewer(props: Props) {
     if (target !== null && w !== null && w.pages.length > 0) {
       const inWindow = findTarget(w, target);
       if (inWindow !== null) {
-        setHighlight(inWindow);
-        anchor.current = { kind: 'target', off: inWindow };
+        setHighlight(targetSpan(target, inWindow));
+        anchor.current = {
+          kind: 'target',
+          off: inWindow,
+          range: 'byte' in target && target.end !== undefined,
+        };
         setWin({ ...w });
         return;
       }
@@ -210,7 +267,10 @@ export function LogViewer(props: Props) {
     else {
       const line = el.querySelector<HTMLElement>(`.log-line[data-off="${a.off}"]`);
       if (line === null) return;
-      el.scrollTop = a.kind === 'line' ? line.offsetTop - a.top : line.offsetTop - el.clientHeight / 3;
+      el.scrollTop =
+        a.kind === 'line'
+          ? line.offsetTop - a.top
+          : line.offsetTop - (a.range === true ? 2 * line.offsetHeight : el.clientHeight / 3);
     }
   }, [win, wrap]);
 
@@ -343,6 +403,7 @@ export function LogViewer(props: Props) {
   const name = file.split('/').pop() ?? file;
   const lines = win === null ? 0 : lineCount(win);
   let lineNo = win?.firstLineNo ?? null;
+  const ansiStarts = win === null ? [] : pageStarts(win.pages);
 
   if (error !== null && isNotFound(error)) {
     return (
@@ -425,10 +486,18 @@ export function LogViewer(props: Props) {
         onScroll={onScroll}
       >
         {win !== null && atFileStart(win) && win.size > 0 && <div class="log-edge">start of file</div>}
-        {win?.pages.map((p) => {
+        {win?.pages.map((p, i) => {
           const first = lineNo;
           if (lineNo !== null) lineNo += p.lines.length;
-          return <PageView key={p.start} page={p} firstNo={first} highlight={highlight} />;
+          return (
+            <PageView
+              key={p.start}
+              page={p}
+              firstNo={first}
+              highlight={highlight}
+              ansi={ansiStarts[i] ?? PLAIN}
+            />
+          );
         })}
       </div>
     </div>

@@ -1,51 +1,67 @@
 /**
- * ANSI colours and styles (SGR) of a log line as Preact elements, parsed by anser. The 16 basic
+ * ANSI colours and styles of log lines as Preact elements (log/sgr.ts parses them). The 16 basic
  * colours are classes, so each theme picks readable shades; 256-colour and true-colour values are
- * inline colours. Text is never HTML: nothing in a log can inject markup.
+ * inline colours. Text is never HTML: nothing in a log can inject markup. A style opened on one line
+ * carries to the following ones (`lineStarts`), as in a terminal.
  */
-import Anser from 'anser';
 import type { JSX } from 'preact';
+import type { Line } from './lines';
+import { isPlain, parseSgr, PLAIN, stateKey, type Colour, type SgrState } from './sgr';
+
+export { paletteRgb } from './sgr';
 
 const ESC = '\u001b';
 
-/** xterm's 256-colour palette, from index 16 (6×6×6 cube, then 24 greys). */
-export function paletteRgb(i: number): string {
-  if (i >= 232) {
-    const v = 8 + (i - 232) * 10;
-    return `rgb(${v}, ${v}, ${v})`;
+function styleOf(s: SgrState): { class?: string; style?: Record<string, string> } {
+  const classes: string[] = [];
+  const style: Record<string, string> = {};
+  const put = (c: Colour | null, side: 'fg' | 'bg') => {
+    if (c === null) return;
+    if ('cls' in c) classes.push(`ansi-${c.cls}-${side}`);
+    else style[side === 'fg' ? 'color' : 'backgroundColor'] = c.css;
+  };
+  put(s.fg, 'fg');
+  put(s.bg, 'bg');
+  for (const d of s.decorations) classes.push(`ansi-${d}`);
+  return {
+    ...(classes.length > 0 && { class: classes.join(' ') }),
+    ...(Object.keys(style).length > 0 && { style }),
+  };
+}
+
+/** The line's text with its ANSI styling, starting in `start`; plain text as it is when unstyled. */
+export function renderAnsi(text: string, start: SgrState = PLAIN): string | JSX.Element[] {
+  if (!text.includes(ESC) && isPlain(start)) return text;
+  return parseSgr(text, start).segments.map((seg, i) => (
+    <span key={i} {...styleOf(seg.state)}>
+      {seg.text}
+    </span>
+  ));
+}
+
+const ends = new WeakMap<Line, { from: string; end: SgrState }>();
+
+/** The state a line ends in, starting in `start` (kept per line, so scrolling does not parse again). */
+export function lineEnd(line: Line, start: SgrState): SgrState {
+  if (!line.text.includes(ESC)) return start;
+  const from = stateKey(start);
+  const kept = ends.get(line);
+  if (kept?.from === from) return kept.end;
+  const end = parseSgr(line.text, start).end;
+  ends.set(line, { from, end });
+  return end;
+}
+
+/**
+ * The state each line starts in, carried from `start` (the window's first line; what came before the
+ * window is not read, so it starts plain).
+ */
+export function lineStarts(lines: readonly Line[], start: SgrState = PLAIN): SgrState[] {
+  const out: SgrState[] = [];
+  let s = start;
+  for (const l of lines) {
+    out.push(s);
+    s = lineEnd(l, s);
   }
-  const n = i - 16;
-  const level = (c: number) => (c === 0 ? 0 : 55 + c * 40);
-  return `rgb(${level(Math.floor(n / 36))}, ${level(Math.floor(n / 6) % 6)}, ${level(n % 6)})`;
-}
-
-function colour(value: string | null, truecolor: string | null): { cls?: string; css?: string } {
-  if (value === null || value === '') return {};
-  if (value === 'ansi-truecolor') return truecolor === null ? {} : { css: `rgb(${truecolor})` };
-  const palette = /^ansi-palette-(\d+)$/.exec(value);
-  if (palette !== null) return { css: paletteRgb(Number(palette[1])) };
-  return { cls: value };
-}
-
-/** The line's text with its ANSI styling; plain text as it is when it has no escape. */
-export function renderAnsi(text: string): string | JSX.Element[] {
-  if (!text.includes(ESC)) return text;
-  return Anser.ansiToJson(text, { use_classes: true, remove_empty: true }).map((part, i) => {
-    const fg = colour(part.fg, part.fg_truecolor);
-    const bg = colour(part.bg, part.bg_truecolor);
-    const classes = [
-      fg.cls !== undefined && `${fg.cls}-fg`,
-      bg.cls !== undefined && `${bg.cls}-bg`,
-      ...part.decorations.map((d) => `ansi-${d}`),
-    ].filter(Boolean);
-    const style: Record<string, string> = {};
-    if (fg.css !== undefined) style.color = fg.css;
-    if (bg.css !== undefined) style.backgroundColor = bg.css;
-    if (classes.length === 0 && Object.keys(style).length === 0) return <span key={i}>{part.content}</span>;
-    return (
-      <span key={i} class={classes.join(' ')} style={style}>
-        {part.content}
-      </span>
-    );
-  });
+  return out;
 }

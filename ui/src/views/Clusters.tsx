@@ -1,5 +1,5 @@
 /** The clusters: every namespace/cluster with its sessions, newest activity first, filtered by a search box. */
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Cluster } from '../api/types';
 import { api } from '../api/endpoints';
 import { ErrorState, Notice, SkeletonRows } from '../components/states';
@@ -26,8 +26,10 @@ export function ClustersView() {
   const [query, setQuery] = useQueryParam('q');
   const search = useRef<HTMLInputElement>(null);
 
-  // "/" jumps to the search box, as on most sites with one.
-  useEffect(() => {
+  // "/" jumps to the search box, as on most sites with one. Registered as the view renders, not after
+  // the next paint (useEffect): a "/" typed as soon as the box shows was lost, and the keys after it
+  // went nowhere (the flaky "filters clusters by the search box" browser test under load).
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       const inField = t !== null && t.closest('input, textarea, [contenteditable]') !== null;

@@ -1,4 +1,4 @@
-/** The sessions of one cluster, newest first: create time, activity, nodes, files, bytes. */
+/** The sessions of one cluster, newest first: create time, activity, nodes, files, bytes, what failed. */
 import type { ComponentChildren } from 'preact';
 import type { Session } from '../api/types';
 import { api } from '../api/endpoints';
@@ -7,16 +7,19 @@ import { Time } from '../components/Time';
 import { formatBytes, formatCount } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { useApi } from '../lib/useApi';
+import { FailureSummary } from './FailureSummary';
 
-/**
- * Extra columns of the sessions table. The dashboard views add the status summary here (failed
- * jobs/tasks/actors of each session); with none registered the table shows what the index knows.
- */
+/** Columns of the sessions table beyond what the index knows: the status summary from the dashboard. */
 export interface SessionColumn {
   header: string;
   cell: (s: Session, at: { namespace: string; cluster: string }) => ComponentChildren;
 }
-export const sessionColumns: SessionColumn[] = [];
+export const sessionColumns: SessionColumn[] = [
+  {
+    header: 'Failures',
+    cell: (s, at) => <FailureSummary {...at} session={s.sessionName} />,
+  },
+];
 
 export function SessionsView(props: { namespace: string; cluster: string }) {
   const { namespace, cluster } = props;
