@@ -11,9 +11,11 @@ import { startAzurite, type Azurite } from '../src/host/azurite.js';
 import { median, type BenchContext, type Result, type Scenario, type SharedSetup } from './harness.js';
 import { collectorScenarios } from './scenarios/collector.js';
 import { dashboardScenarios } from './scenarios/dashboard.js';
+import { dashboardHttpScenarios } from './scenarios/dashboardHttp.js';
 import { indexScenarios } from './scenarios/index.js';
 import { ingestScenarios } from './scenarios/ingest.js';
 import { logsScenarios } from './scenarios/logs.js';
+import { logsHttpScenarios } from './scenarios/logsHttp.js';
 import { queryScenarios } from './scenarios/query.js';
 import { storageScenarios } from './scenarios/storage.js';
 
@@ -23,8 +25,10 @@ const scenarios: Scenario[] = [
   ...indexScenarios,
   ...queryScenarios,
   ...logsScenarios,
+  ...logsHttpScenarios,
   ...collectorScenarios,
   ...dashboardScenarios,
+  ...dashboardHttpScenarios,
 ];
 
 function arg(name: string): string | undefined {

@@ -21,17 +21,17 @@ import { BIG_SESSION, bigNodeId, bigSession } from '../../test/helpers/rayBigSes
 import { normalTaskHex, rayEvent, taskLifecycle } from '../../test/helpers/rayEvents.js';
 import { pool, timed, type BenchContext, type Scenario } from '../harness.js';
 
-const TASKS = Number(process.env.DASHBOARD_BENCH_TASKS ?? 100_000);
-const REF = { cluster: 'bench', clusterId: 'default', session: BIG_SESSION };
+export const TASKS = Number(process.env.DASHBOARD_BENCH_TASKS ?? 100_000);
+export const REF = { cluster: 'bench', clusterId: 'default', session: BIG_SESSION };
 const FAILED = { filters: [{ key: 'state' as const, predicate: '=' as const, value: 'FAILED' }], limit: 100 };
 const WARM_CALLS = 20;
 const MiB = 2 ** 20;
 
-interface Prepared {
+export interface Prepared {
   store: BlobStore;
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 }
@@ -46,7 +46,7 @@ async function post(store: BlobStore, node: string, events: unknown[]): Promise<
 }
 
 /** Ingests the session through ingest (as Ray's aggregators post it) and materialises its state. */
-async function prepare(ctx: BenchContext): Promise<Prepared> {
+export async function prepare(ctx: BenchContext): Promise<Prepared> {
   const store = new AzureBlobStore(ctx.service, ctx.container('dash'));
   const started = performance.now();
   const requests = [...bigSession({ tasks: TASKS })];
@@ -61,7 +61,7 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
 }
 
 /** Upstream's way: every event file read and merged, then filtered. */
-async function upstreamFold(store: BlobStore): Promise<SessionFold> {
+export async function upstreamFold(store: BlobStore): Promise<SessionFold> {
   const fold = new SessionFold();
   const files = await listEventFiles(store, REF);
   await pool(files, 8, async (f) => {
@@ -71,7 +71,7 @@ async function upstreamFold(store: BlobStore): Promise<SessionFold> {
   return fold;
 }
 
-async function upstreamFailedPage(store: BlobStore): Promise<number> {
+export async function upstreamFailedPage(store: BlobStore): Promise<number> {
   const fold = await upstreamFold(store);
   const rows = [...fold.tasks.entries()]
     .filter(([, t]) => taskStateOf(t) === 'FAILED' && taskTypeOf(t) !== 'DRIVER_TASK')
@@ -81,7 +81,7 @@ async function upstreamFailedPage(store: BlobStore): Promise<number> {
   return rows.length;
 }
 
-async function upstreamActors(store: BlobStore): Promise<number> {
+export async function upstreamActors(store: BlobStore): Promise<number> {
   const fold = await upstreamFold(store);
   return [...fold.actors.values()].map((a) => renderActor(a)).length;
 }
@@ -145,10 +145,9 @@ async function peakRss(fn: () => Promise<unknown>): Promise<number> {
 
 let batchSeq = 0;
 
-/** One new batch of events: stored through ingest, then the time until a read shows it. */
-async function visibleAfterIngest(store: BlobStore): Promise<number> {
+/** A new batch of 100 task lifecycle events (new task ids each call), as Ray's aggregator posts them. */
+export function freshBatch(): { taskIds: string[]; events: unknown[] } {
   const n = ++batchSeq;
-  const node = 'bench-worker-1';
   const taskIds = Array.from({ length: 100 }, (_, i) => normalTaskHex(`fresh-${n}-${i}`, 1));
   const t = 1_772_400_000_000_000_000n + BigInt(n) * 1_000_000_000n;
   const events = taskIds.map((taskId, i) =>
@@ -172,6 +171,13 @@ async function visibleAfterIngest(store: BlobStore): Promise<number> {
       }),
     ),
   );
+  return { taskIds, events };
+}
+
+/** One new batch of events: stored through ingest, then the time until a read shows it. */
+async function visibleAfterIngest(store: BlobStore): Promise<number> {
+  const node = 'bench-worker-1';
+  const { taskIds, events } = freshBatch();
   const before = new Set((await listEventFiles(store, REF)).map((f) => f.blob));
   await post(store, node, events);
   const started = performance.now();

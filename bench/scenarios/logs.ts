@@ -16,20 +16,20 @@ import { DEFAULT_SEARCH_SETTINGS } from '../../src/core/search/settings.js';
 import { AzureBlobStore } from '../../src/storage/azureBlobStore.js';
 import { pool, timed, type BenchContext, type Scenario } from '../harness.js';
 
-const MiB = 1024 * 1024;
+export const MiB = 1024 * 1024;
 const SCALE = Number(process.env.BENCH_LOGS_SCALE ?? '1');
-const FILES = 64;
+export const FILES = 64;
 const NODES = 4;
-const SEARCH_BYTES = Math.max(64 * 1024, Math.round(2048 * MiB * SCALE));
-const TAIL_BYTES = Math.max(256 * 1024, Math.round(512 * MiB * SCALE));
-const NEEDLE = 'ZQX-RARE-7731';
+export const SEARCH_BYTES = Math.max(64 * 1024, Math.round(2048 * MiB * SCALE));
+export const TAIL_BYTES = Math.max(256 * 1024, Math.round(512 * MiB * SCALE));
+export const NEEDLE = 'ZQX-RARE-7731';
 /** Files (in storage order) that hold the needle, and where in them. */
 const NEEDLE_AT: [number, number][] = [
   [40, 0.5],
   [41, 0.99],
   [63, 0.9],
 ];
-const SESSION: LocatedSession = {
+export const SESSION: LocatedSession = {
   namespace: 'default',
   cluster: 'bench',
   clusterId: 'default',
@@ -49,7 +49,7 @@ function logBlock(seed: number, size = 4 * MiB): Buffer {
 }
 
 /** Writes a log blob of `total` bytes in 4 MiB appends; `needleAt` (0–1) puts the needle on a line there. */
-async function seed(
+export async function seed(
   container: ContainerClient,
   name: string,
   total: number,
@@ -75,14 +75,14 @@ const fileName = (i: number) => ({
   file: `worker-${String(i).padStart(3, '0')}.out`,
 });
 
-interface SearchState {
+export interface SearchState {
   container: ContainerClient;
   store: AzureBlobStore;
   blobs: string[];
   rss: number[];
 }
 
-async function searchSetup(ctx: BenchContext): Promise<SearchState> {
+export async function searchSetup(ctx: BenchContext): Promise<SearchState> {
   const name = ctx.container('search');
   const container = ctx.service.getContainerClient(name);
   await container.create();
@@ -97,7 +97,7 @@ async function searchSetup(ctx: BenchContext): Promise<SearchState> {
   return { container, store: new AzureBlobStore(ctx.service, name), blobs, rss: [] };
 }
 
-async function searchTeardown(ctx: BenchContext, state: unknown): Promise<void> {
+export async function searchTeardown(ctx: BenchContext, state: unknown): Promise<void> {
   const s = state as SearchState;
   if (s.rss.length > 0)
     ctx.log(`  our peak RSS growth per round (MiB): ${s.rss.map((r) => r.toFixed(1)).join(', ')}`);
@@ -135,7 +135,7 @@ async function ourSearch(store: AzureBlobStore, enough: number): Promise<SearchH
 }
 
 /** Upstream's way: download each file whole, in order, and scan it; the files that hold the needle. */
-async function downloadAndScan(s: SearchState, enough: number): Promise<number[]> {
+export async function downloadAndScan(s: SearchState, enough: number): Promise<number[]> {
   const found: number[] = [];
   for (const [i, b] of s.blobs.entries()) {
     const body = await s.container.getBlobClient(b).downloadToBuffer();
@@ -189,7 +189,7 @@ interface TailState {
 }
 
 /** Upstream's logs/file: read the whole file and keep its last n lines. */
-async function wholeFileTail(container: ContainerClient, blob: string, n: number): Promise<Buffer> {
+export async function wholeFileTail(container: ContainerClient, blob: string, n: number): Promise<Buffer> {
   const all = await container.getBlobClient(blob).downloadToBuffer();
   let at = all.length - 1;
   for (let seen = 0; at > 0; at--) if (all[at - 1] === 10 && ++seen === n) break;

@@ -4,14 +4,12 @@
  * way), a 1,000-entry listing page vs one raw SDK listing page, and a 256 MiB read vs a raw download.
  * The host's peak RSS growth while it serves is sampled from /proc and reported.
  */
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import type { ContainerClient } from '@azure/storage-blob';
 import { storeEvents } from '../../src/core/ingest/events.js';
 import { logBlob } from '../../src/core/layout.js';
 import { fileRangeChunks, findLogFile } from '../../src/core/query/logFile.js';
 import { AzureBlobStore } from '../../src/storage/azureBlobStore.js';
-import { benchHost, type BenchHost } from '../host.js';
+import { benchHost, drain, peakRssGrowth, triggersDone, type BenchHost } from '../host.js';
 import { pool, timed, type BenchContext, type Scenario } from '../harness.js';
 import { startHop, type Hop } from '../hop.js';
 
@@ -21,62 +19,8 @@ const SESSION_URL = `/api/v1/clusters/default/bench/sessions/${REF.session}`;
 
 type Host = BenchHost;
 
-/**
- * Waits until the host's blob trigger (the indexer) has run `count` times, so that its work on the
- * blobs a scenario just wrote is not measured as ours. The local host, like Azure's, hands a blob
- * trigger the whole blob, so a big log costs the host its size in memory once.
- */
-async function triggersDone(ctx: BenchContext, host: Host, count: number): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  const done = () => host.output().match(/Executed 'Functions\.indexLogBlob' \(Succeeded/g)?.length ?? 0;
-  while (done() < count) {
-    if (Date.now() > deadline) {
-      ctx.log(`  warning: only ${done()} of ${count} indexer runs finished; measuring anyway`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const startHost = (ctx: BenchContext, container: string): Promise<Host> => benchHost(ctx, { container });
 const stopHost = (host: Host): Promise<void> => host.stop();
-
-/** Resident set size of a process, in MiB (Linux). */
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m === null ? NaN : Number(m[1]) / 1024;
-}
-
-/** Runs `fn` while sampling `pid`'s RSS; returns the peak growth over the level before, in MiB. */
-async function peakRssGrowth(pid: number, fn: () => Promise<unknown>): Promise<number> {
-  const before = rssMiB(pid);
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 10);
-  try {
-    await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  return Math.max(peak, rssMiB(pid)) - before;
-}
-
-/** GETs a path and drains the body; returns the status and the byte count. */
-function drain(baseUrl: string, p: string): Promise<{ status: number; bytes: number; body: Buffer[] }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(`${baseUrl}${p}`, (res) => {
-        let bytes = 0;
-        const body: Buffer[] = [];
-        res.on('data', (d: Buffer) => {
-          bytes += d.length;
-          if (bytes <= MiB) body.push(d);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, body }));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
 
 /** 4 MiB of log-like lines of random length (the same block appended over and over). */
 function logBlock(): Buffer {

@@ -22,23 +22,32 @@ export const rayTaskSummary = rayFunctions(
       json(200, await summarizeTasks(store, session, toTaskSummarizeQuery(query))),
 );
 
-/** `api/v0/tasks/timeline`: the Chrome trace, streamed as it is read. */
-export const rayTaskTimeline = rayFunctions(timelineRoute, ({ store }) => ({ session, query, context }) => {
-  const { job_id: jobId, download } = query;
-  const chunks = taskTimeline(store, session, jobId === undefined ? {} : { jobId });
-  async function* bytes() {
-    for await (const text of chunks) yield Buffer.from(text, 'utf8');
-  }
-  const attach = download === '1' || download === 'true';
-  return Promise.resolve({
-    status: 200,
-    headers: {
-      'Content-Type': 'application/json; charset=utf-8',
-      'X-Content-Type-Options': 'nosniff',
-      ...(attach && { 'Content-Disposition': 'attachment; filename="timeline.json"' }),
+/**
+ * `api/v0/tasks/timeline`: the Chrome trace, streamed as it is read. The first chunk is read before
+ * the status is sent, so that an unknown session or a storage error is its own answer, not a cut 200.
+ */
+export const rayTaskTimeline = rayFunctions(
+  timelineRoute,
+  ({ store }) =>
+    async ({ session, query, context }) => {
+      const { job_id: jobId, download } = query;
+      const chunks = taskTimeline(store, session, jobId === undefined ? {} : { jobId });
+      const first = await chunks.next();
+      async function* bytes() {
+        if (first.done !== true) yield Buffer.from(first.value, 'utf8');
+        for await (const text of chunks) yield Buffer.from(text, 'utf8');
+      }
+      const attach = download === '1' || download === 'true';
+      return {
+        status: 200,
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          'X-Content-Type-Options': 'nosniff',
+          ...(attach && { 'Content-Disposition': 'attachment; filename="timeline.json"' }),
+        },
+        body: responseBody(bytes(), context.invocationId),
+      };
     },
-    body: responseBody(bytes(), context.invocationId),
-  });
-});
+);
 
 for (const fn of [...rayTasks, ...rayTaskSummary, ...rayTaskTimeline]) registerHttp(fn);

@@ -25,7 +25,8 @@ export function routeTable(routes: readonly RouteSpec[]): string {
   const rows = routes.map((r) => {
     const query = names(r.query).map((n) => `\`${n}\``);
     const body = r.body === undefined ? '' : r.body.kind === 'json' ? 'JSON' : r.body.contentTypes.join(', ');
-    const ok = Object.keys(r.responses).join(', ');
+    // A route that only ever answers an error (501 for what a dead cluster lacks) shows `–` before the `;`.
+    const ok = Object.keys(r.responses).join(', ') || '–';
     const errors = r.errors.join(', ');
     return `| \`${r.method} ${r.path}\` | ${auth(r.auth)} | ${query.join(' ') || '–'} | ${body || '–'} | ${ok}${errors === '' ? '' : `; ${errors}`} | ${r.summary} |`;
   });

@@ -95,6 +95,8 @@ export const TaskSummaryByFuncSchema = z.object({
 });
 
 /** One entry of the lineage tree: a task, an actor (its tasks below it) or a GROUP of same-named siblings. */
+// Named, so that the OpenAPI document refers to it from its own `children` (inlining a recursive
+// schema never ends: GET /api/v1/openapi.json answered 500, Maximum call stack size exceeded).
 export const NestedTaskSummarySchema = z
   .object({
     name: z.string(),

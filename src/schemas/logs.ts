@@ -1,7 +1,7 @@
 /**
  * Requests and answers of the dashboard's log and cluster routes (`api/v0/logs`, `api/v0/logs/file`,
  * `events`, `api/cluster_status`, `api/v0/cluster_metadata`, `timezone`) and of the session search
- * (docs/dashboard-logs.md). Query parameters keep Ray's snake_case names; every bad value is
+ * (docs/dashboard.md). Query parameters keep Ray's snake_case names; every bad value is
  * `400 invalid_parameter` naming it (parse with `parseOr400`). The core re-checks what it is given.
  */
 import { checkDownloadFilename, DEFAULT_LOG_LINES, MAX_LOG_LINES } from '../core/logs/readLog.js';
@@ -125,7 +125,9 @@ export const SearchQuery = ClusterIdQuery.extend({
     .openapi({ description: 'the text (or, with regex=true, the RE2 pattern) to find in each line' }),
   regex: flagQuery('q is an RE2 regular expression (linear time)').optional(),
   ignoreCase: flagQuery('match letters of either case').optional(),
-  node: Node.optional().openapi({ description: "only this node's files" }),
+  node: Node.optional().openapi({
+    description: "only this node's files: its Ray node id (hex) or its directory name in storage",
+  }),
   glob: Glob.optional(),
   limit: intQuery(1, MAX_SEARCH_LIMIT, 'hits per page').default(DEFAULT_SEARCH_LIMIT),
   cursor: Cursor,

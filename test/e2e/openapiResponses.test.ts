@@ -8,6 +8,15 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../helpers/host.js';
 import { request, type Reply } from '../helpers/http.js';
+import { ACTORS, JOBS, NODES, TASKS } from '../helpers/rayCorpus.js';
+import { SESSION as RAY_SESSION } from '../helpers/rayLogs.js';
+import {
+  CLUSTER as RAY_CLUSTER,
+  EMPTY_SESSION,
+  ingestRaySessionHttp,
+  NS as RAY_NS,
+  SESSION_PATH as RAY_SESSION_PATH,
+} from '../helpers/raySessionHttp.js';
 import { eventually } from '../helpers/storage.js';
 
 type Json = Record<string, unknown>;
@@ -237,6 +246,110 @@ describe('every route answers as the served OpenAPI document says', () => {
     expect((await checked('GET', '/ui/clusters')).text).toBe(root.text);
     expect((await checked('HEAD', '/ui/clusters')).status).toBe(200);
     expect((await checked('GET', '/ui/assets/missing-0000.js')).status).toBe(404);
+  });
+
+  it("the Ray Dashboard's paths in both forms, the failures view, search: against the event corpus and Ray-like logs", async () => {
+    // A second cluster of the same host: the corpus posted as Ray posts it, its logs through PUT and a batch.
+    await ingestRaySessionHttp(host.baseUrl);
+    const absent = 'ab'.repeat(28);
+    const file = `api/v0/logs/file?node_id=${NODES.w1}&filename=raylet.out&lines=-1`;
+    const calls: [string, number, Record<string, string>?][] = [
+      ['api/jobs/', 200],
+      [`api/jobs/${JOBS.j2}`, 200],
+      ['api/jobs/raysubmit_nope', 404],
+      ['api/jobs/bad!id', 400],
+      ['api/v0/tasks?filter_keys=state&filter_predicates=%3D&filter_values=FAILED&limit=100', 200],
+      ['api/v0/tasks?detail=true&exclude_driver=false', 200],
+      ['api/v0/tasks?limit=0', 400],
+      ['api/v0/tasks/summarize', 200],
+      ['api/v0/tasks/summarize?summary_by=lineage', 200],
+      ['api/v0/tasks/summarize?summary_by=colour', 400],
+      ['api/v0/tasks/timeline', 200],
+      ['api/v0/tasks/timeline?download=1', 200],
+      ['api/v0/tasks/timeline?job_id=zz', 400],
+      ['logical/actors', 200],
+      [`logical/actors/${ACTORS.flaky}`, 200],
+      [`logical/actors/${'0'.repeat(32)}`, 200],
+      ['logical/actors/not-an-id', 400],
+      ['nodes?view=summary', 200],
+      ['nodes?view=hostNameList', 200],
+      ['nodes?view=everything', 400],
+      [`nodes/${NODES.w1}`, 200],
+      [`nodes/${absent}`, 404],
+      ['nodes/bad!node', 400],
+      [`api/v0/logs?node_id=${NODES.w1}`, 200],
+      [`api/v0/logs?node_id=${NODES.w1}&glob=..%2F*`, 400],
+      [`api/v0/logs?node_id=${absent}`, 404],
+      [file, 200],
+      [`api/v0/logs/file?task_id=${TASKS.h}&suffix=err&format=leading_1`, 200],
+      [file, 206, { Range: 'bytes=0-9' }],
+      [file, 416, { Range: 'bytes=99999999-' }],
+      [`api/v0/logs/file?node_id=${NODES.w1}&filename=missing.out`, 404],
+      [`api/v0/logs/file?node_id=${NODES.w1}&filename=..%2F..%2Fx`, 400],
+      ['events', 200],
+      [`events?job_id=${JOBS.j2}`, 200],
+      ['events?job_id=ZZ', 400],
+      ['api/cluster_status?format=1', 200],
+      ['api/cluster_status', 200],
+      ['api/cluster_status?format=2', 400],
+      ['api/v0/cluster_metadata', 200],
+      ['timezone', 200],
+      ['api/grafana_health', 501],
+      ['api/prometheus_health', 501],
+      ['api/serve/applications/', 200],
+      ['api/v0/placement_groups', 200],
+    ];
+    const cookie = `cluster_name=${RAY_CLUSTER}; cluster_namespace=${RAY_NS}; session_name=${RAY_SESSION}`;
+    for (const [path, status, headers = {}] of calls) {
+      for (const [url, extra] of [
+        [`${RAY_SESSION_PATH}/ray/${path}`, {}],
+        [`/api/v1/clusters/${RAY_NS}/${RAY_CLUSTER}/sessions/latest/ray/${path}`, {}],
+        [`/${path}`, { cookie }],
+      ] as const) {
+        const r = await checked('GET', url, { headers: { ...headers, ...extra } });
+        expect(r.status, `${url}: ${r.text.slice(0, 200)}`).toBe(status);
+      }
+    }
+    const etag = String((await checked('GET', `/${file}`, { headers: { cookie } })).headers.etag);
+    expect((await checked('GET', `/${file}`, { headers: { cookie, 'If-None-Match': etag } })).status).toBe(
+      304,
+    );
+    // Root paths without a session, or with one that does not exist; shareable ones of an unknown cluster.
+    expect((await checked('GET', '/api/jobs/')).status).toBe(400);
+    const gone = `cluster_name=${RAY_CLUSTER}; cluster_namespace=${RAY_NS}; session_name=session_2025-01-01_00-00-00_000000`;
+    expect((await checked('GET', '/nodes', { headers: { cookie: gone } })).status).toBe(404);
+    expect(
+      (await checked('GET', `/api/v1/clusters/${RAY_NS}/nope/sessions/latest/ray/logical/actors`)).status,
+    ).toBe(404);
+    // A session without events: empty, schema-valid answers.
+    const empty = `/api/v1/clusters/${RAY_NS}/${RAY_CLUSTER}/sessions/${EMPTY_SESSION}`;
+    for (const p of [
+      'api/jobs/',
+      'api/v0/tasks',
+      'api/v0/tasks/summarize?summary_by=lineage',
+      'logical/actors',
+      'nodes',
+    ]) {
+      expect((await checked('GET', `${empty}/ray/${p}`)).status).toBe(200);
+    }
+    expect((await checked('GET', `${empty}/failures`)).status).toBe(200);
+    expect((await checked('GET', `${RAY_SESSION_PATH}/failures`)).status).toBe(200);
+    expect(
+      (await checked('GET', `/api/v1/clusters/${RAY_NS}/${RAY_CLUSTER}/sessions/session_x/failures`)).status,
+    ).toBe(400);
+    expect(
+      (
+        await checked(
+          'GET',
+          `/api/v1/clusters/${RAY_NS}/${RAY_CLUSTER}/sessions/session_2025-01-01_00-00-00_000000/failures`,
+        )
+      ).status,
+    ).toBe(404);
+    const found = await checked('GET', `${RAY_SESSION_PATH}/search?q=RARE-NEEDLE&node=${NODES.w2}&limit=1`);
+    expect(found.json()).toMatchObject({
+      hits: [{ nodeId: NODES.w2 }],
+      nextCursor: expect.any(String) as unknown,
+    });
   });
 
   it('exercised every documented route', () => {

@@ -41,7 +41,9 @@ function run(mode: 'compact' | 'fold', store: BlobStore, ref: SessionRef) {
     r.status === 0
       ? (JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>)
       : null;
-  return { ok: r.status === 0, out, oom: /heap out of memory/i.test(r.stderr) };
+  // The child's last words, so that a failed run says why (an OOM, a storage deadline, …).
+  const why = `exit ${r.status ?? r.signal}: ${r.stderr.slice(-2000)}`;
+  return { ok: r.status === 0, out, oom: /heap out of memory/i.test(r.stderr), why };
 }
 
 describe('compaction memory', () => {
@@ -55,7 +57,7 @@ describe('compaction memory', () => {
     console.log(
       `heap capped at ${CAP_MIB} MiB: compaction ${JSON.stringify(compacted.out)}; in-memory fold ok=${control.ok}`,
     );
-    expect(compacted.out).toMatchObject({ status: 'compacted', remaining: 0 });
+    expect(compacted.out, compacted.why).toMatchObject({ status: 'compacted', remaining: 0 });
     expect(control).toMatchObject({ ok: false, oom: true });
   }, 900_000);
 });

@@ -31,9 +31,10 @@ import {
   summarizeTasks,
   type ReadOptions,
 } from '../../src/core/dashboard/index.js';
+import { appendLog } from '../../src/core/ingest/logs.js';
 import { dashboardPrefix } from '../../src/core/layout.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
-import { ingestInOrder, REF, timelineText } from '../helpers/dashboard.js';
+import { ingestInOrder, MAX_BLOCKS, REF, timelineText } from '../helpers/dashboard.js';
 import {
   ACTORS,
   IPS,
@@ -337,6 +338,14 @@ describe('a session without events', () => {
   it('answers every view empty and schema-valid, and writes nothing', async () => {
     const empty = freshStore('dashempty');
     const ref = { ...REF, session: 'session_2026-02-01_00-00-00_000001' };
+    // The session exists (it has a log), but no events.
+    await appendLog(
+      empty,
+      { namespace: 'default', ...ref, node: 'head', file: 'raylet.out' },
+      0,
+      [Buffer.from('x\n')],
+      MAX_BLOCKS,
+    );
     expect(TaskListResponseSchema.parse(await listTasks(empty, ref, {}))).toMatchObject({
       data: { result: { total: 0, num_filtered: 0, result: [] } },
     });
@@ -356,5 +365,19 @@ describe('a session without events', () => {
     expect(
       await empty.list({ prefix: dashboardPrefix(ref), pageSize: 10 }).catch(() => ({ blobs: [] })),
     ).toMatchObject({ blobs: [] });
+  });
+
+  it('is 404 session_not_found for a session of which nothing is stored (not an empty answer)', async () => {
+    const none = freshStore('dashnone');
+    const ref = { ...REF, session: 'session_2026-02-01_00-00-00_000002' };
+    for (const read of [
+      () => listTasks(none, ref, {}),
+      () => listJobs(none, ref),
+      () => failures(none, ref),
+      () => timelineText(none, ref),
+      () => listNodes(none, { ...ref, namespace: 'default' } as typeof ref),
+    ]) {
+      await expect(read()).rejects.toMatchObject({ status: 404, code: 'session_not_found' });
+    }
   });
 });

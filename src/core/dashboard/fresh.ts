@@ -9,6 +9,7 @@
  */
 import type { BlobStore } from '../../storage/blobStore.js';
 import { dashboardManifestBlob, parseBlobName, sessionPrefix, type SessionRef } from '../layout.js';
+import { sessionExists, sessionNotFound, type LocatedSession } from '../query/locate.js';
 import { cacheFor, type DashboardCache } from './cache.js';
 import { compactSession, type CompactOptions, type CompactOutcome } from './compact.js';
 import { MissingDocument, readManifest } from './docs.js';
@@ -44,9 +45,12 @@ export async function currentManifest(
   const mark = await seenMark(store, ref, stored.manifest?.seen);
   const fresh = (m: Manifest | null) => m !== null && m.complete && sameMark(m.seen, mark);
   if (fresh(stored.manifest)) return stored.manifest as Manifest;
-  // Nothing materialised and nothing stored: an empty session (no write for a session that has no events).
-  if (stored.etag === null && mark === null && (await listEventFiles(store, ref)).length === 0)
+  // Nothing materialised and no events: an empty session (no write for a session that has no events),
+  // or none at all.
+  if (stored.etag === null && mark === null && (await listEventFiles(store, ref)).length === 0) {
+    await mustExist(store, ref);
     return emptyManifest();
+  }
   const deadline = now() + (options.waitMs ?? 4000);
   for (let attempt = 0; ; attempt++) {
     const r = await compactSession(store, ref, { budgetMs: options.waitMs ?? 4000, ...options });
@@ -54,6 +58,21 @@ export async function currentManifest(
     if (r.status !== 'busy' || fresh(latest) || now() >= deadline) return latest ?? emptyManifest();
     await backOff(attempt);
   }
+}
+
+/**
+ * 404 `session_not_found` for a session of which nothing is stored, so that a mistyped session in a
+ * shared URL is not answered as a session without jobs. A ref with its namespace (a located session,
+ * as the routes pass) also counts the session's metadata.json.
+ */
+async function mustExist(store: BlobStore, ref: SessionRef): Promise<void> {
+  const located: LocatedSession = { namespace: '', ...ref };
+  if (located.namespace !== '') {
+    if (!(await sessionExists(store, located))) throw sessionNotFound(located);
+    return;
+  }
+  const page = await store.list({ prefix: sessionPrefix(ref), pageSize: 1 });
+  if (page.blobs.length === 0) throw sessionNotFound({ ...located, namespace: ref.clusterId });
 }
 
 /**

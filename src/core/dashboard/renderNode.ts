@@ -22,19 +22,24 @@ export function stateMessage(reason: string | undefined, message: string | undef
   return words === '' ? message : `${words}: ${message}`;
 }
 
+/** Ray's resource names the dashboard shows otherwise (its camelCase conversion of the raylet's keys). */
+const DASHBOARD_NAMES: Record<string, string> = {
+  object_store_memory: 'objectStoreMemory',
+  'node:__internal_head__': 'node:InternalHead',
+};
+const RAY_NAMES = Object.fromEntries(Object.entries(DASHBOARD_NAMES).map(([ray, shown]) => [shown, ray]));
+
+const renamed = (resources: Record<string, number>, names: Record<string, string>) =>
+  Object.fromEntries(Object.entries(resources).map(([k, v]) => [names[k] ?? k, v]));
+
 /** Ray's resource names as the dashboard shows them. */
 function dashboardResources(resources: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(resources)) {
-    const key =
-      k === 'object_store_memory'
-        ? 'objectStoreMemory'
-        : k === 'node:__internal_head__'
-          ? 'node:InternalHead'
-          : k;
-    out[key] = v;
-  }
-  return out;
+  return renamed(resources, DASHBOARD_NAMES);
+}
+
+/** The dashboard's resource names back as Ray names them (what `ray status` prints). */
+export function rayResources(resources: Record<string, number>): Record<string, number> {
+  return renamed(resources, RAY_NAMES);
 }
 
 function bytes(n: number): string {

@@ -6,6 +6,7 @@
 import type { NodesSummaryResponse } from '../../schemas/dashboard.js';
 import type { BlobStore } from '../../storage/blobStore.js';
 import { failures, getActor, listActors, listNodes, listTasks, resolveNode } from '../dashboard/index.js';
+import { rayResources } from '../dashboard/renderNode.js';
 import { HttpError } from '../errors.js';
 import type { LocatedSession } from '../query/locate.js';
 import { listLogNodes } from './names.js';
@@ -44,6 +45,24 @@ export async function storageNode(
     throw nodeNotFound(`with IP ${q.nodeIp}`);
   }
   throw new HttpError(400, 'invalid_parameter', 'node_id or node_ip is required', { field: 'node_id' });
+}
+
+/**
+ * What a session search learns from the dashboard state: each stored node's Ray node id (hits carry
+ * it as `nodeId`), and its `node` filter as a storage name — a Ray node id the state knows is taken
+ * as that node's name; anything else is taken as the name it is.
+ */
+export async function searchNodes(
+  store: BlobStore,
+  s: LocatedSession,
+  node?: string,
+): Promise<{ node?: string; nodeIds: Map<string, string> }> {
+  const nodes = (await listNodes(store, s, { view: 'summary' })) as NodesSummaryResponse;
+  const nodeIds = new Map<string, string>();
+  for (const n of nodes.data.summary) if (n.storageNode !== null) nodeIds.set(n.storageNode, n.raylet.nodeId);
+  if (node === undefined) return { nodeIds };
+  const byId = nodes.data.summary.find((n) => n.raylet.nodeId === node.toLowerCase());
+  return { node: byId?.storageNode ?? node, nodeIds };
 }
 
 const FINISHED = new Set(['FINISHED', 'FAILED']);
@@ -179,7 +198,8 @@ export async function clusterStatusInput(store: BlobStore, s: LocatedSession): P
       ...(n.raylet.labels['ray.io/node-group'] !== undefined && {
         nodeGroup: n.raylet.labels['ray.io/node-group'],
       }),
-      resourcesTotal: n.raylet.resourcesTotal,
+      // The summary shows the dashboard's names (objectStoreMemory); the status text prints Ray's.
+      resourcesTotal: rayResources(n.raylet.resourcesTotal),
       ...(typeof reasons.get(n.raylet.nodeId) === 'string' && {
         deathReason: reasons.get(n.raylet.nodeId) as string,
       }),
