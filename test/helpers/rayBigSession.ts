@@ -6,6 +6,7 @@
  * would post (one node, one job, at most `perRequest` events), so a session of 100,000 tasks is
  * ≈ 300,000 events in ≈ 300 requests and never all in memory at once.
  */
+import { mulberry32 } from './random.js';
 import {
   actorDefinition,
   actorHex,
@@ -48,16 +49,6 @@ export const BIG_SESSION = 'session_2026-03-01_08-00-00_000001_1';
 export const bigNodeName = (i: number) => (i === 0 ? 'bench-head-0' : `bench-worker-${i}`);
 export const bigNodeId = (i: number) => nodeHex(`big${i}`);
 const ERRORS = ['TASK_EXECUTION_EXCEPTION', 'WORKER_DIED', 'OUT_OF_MEMORY', 'NODE_DIED'];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Batches {
   private readonly open = new Map<string, PostRequest>();
@@ -105,7 +96,7 @@ export function* bigSession(o: BigSessionOptions): Generator<PostRequest> {
   const nodes = o.nodes ?? 8;
   const jobs = o.jobs ?? 4;
   const actors = o.actors ?? Math.max(1, Math.round(o.tasks / 500));
-  const random = rng(o.seed ?? 1);
+  const random = mulberry32(o.seed ?? 1);
   const session = o.session ?? BIG_SESSION;
   const b = new Batches(o.perRequest ?? 1000, session);
   const T0 = 1_772_352_000_000_000_000n;
