@@ -6,6 +6,9 @@
  */
 import { randomInt } from 'node:crypto';
 import { expect, onTestFailed } from 'vitest';
+import { mulberry32 } from './prng.js';
+
+export { mulberry32 };
 
 /** The run's seed: `TEST_SEED`, or a fresh one. */
 export const TEST_SEED = runSeed(process.env.TEST_SEED);
@@ -15,17 +18,6 @@ function runSeed(text: string | undefined): number {
   if (!/^\d+$/.test(text))
     throw new Error(`TEST_SEED must be a non-negative integer, got ${JSON.stringify(text)}`);
   return Number(text) >>> 0;
-}
-
-/** mulberry32: a small, fast 32-bit PRNG; numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** FNV-1a of `text`, mixed with `seed`: a stream seed per label. */

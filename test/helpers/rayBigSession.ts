@@ -6,7 +6,7 @@
  * would post (one node, one job, at most `perRequest` events), so a session of 100,000 tasks is
  * ≈ 300,000 events in ≈ 300 requests and never all in memory at once.
  */
-import { mulberry32 } from './random.js';
+import { mulberry32 } from './prng.js';
 import {
   actorDefinition,
   actorHex,

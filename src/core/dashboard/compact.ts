@@ -7,7 +7,7 @@
  */
 import type { BlobStore } from '../../storage/blobStore.js';
 import { dashboardLockBlob, dashboardManifestBlob, dashboardPrefix, type SessionRef } from '../layout.js';
-import { DashboardCache, cacheFor } from './cache.js';
+import { DashboardCache } from './cache.js';
 import { compactRound, type RoundLimits } from './compactRound.js';
 import { readManifest } from './docs.js';
 import { emptyManifest, referenced, type Manifest } from './manifest.js';
@@ -22,7 +22,6 @@ const SWEEP_EVERY = 25;
 const ORPHAN_AGE_MS = 10 * 60_000;
 
 export interface CompactOptions {
-  cache?: DashboardCache;
   /** The clock (default Date.now). */
   now?: () => number;
   /** No new round starts after this long (default 240 s: under the Functions default timeout). */
@@ -75,7 +74,6 @@ async function compactHeld(
   lease: string,
   options: CompactOptions,
 ): Promise<CompactOutcome> {
-  const cache = options.cache ?? cacheFor(store);
   const now = options.now ?? Date.now;
   const started = now();
   const budget = options.budgetMs ?? 240_000;
@@ -87,6 +85,8 @@ async function compactHeld(
     renewedAt = now();
   };
   // Documents read to be rewritten are superseded at once: keeping them would only crowd the cache.
+  // The manifest too: each round writes a new one (growing by what it retires until the grace
+  // passes), and keeping every round's in the process cache grew the heap with the session.
   const ctx = {
     store,
     cache: NO_CACHE,
@@ -100,7 +100,7 @@ async function compactHeld(
   for (;;) {
     const blob = dashboardManifestBlob(ref);
     const props = await store.properties(blob);
-    const stored = await readManifest(store, blob, cache);
+    const stored = await readManifest(store, blob, NO_CACHE);
     const reset = rebuild || stored.corrupt;
     const base = reset ? restart(stored.manifest, now()) : (stored.manifest ?? emptyManifest());
     let round;

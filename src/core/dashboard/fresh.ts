@@ -19,6 +19,8 @@ import { sameMark, seenMark } from './seenMark.js';
 import { CorruptState } from './shardFile.js';
 
 export interface ReadOptions extends Omit<CompactOptions, 'rebuild'> {
+  /** Parsed documents kept for later reads (default: the store's, cacheFor). */
+  cache?: DashboardCache;
   /** How long a read waits for another compaction of the session before answering (default 4 s). */
   waitMs?: number;
 }
