@@ -39,7 +39,7 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 
 describe('IngestClient', () => {
   it('PUTs gzip bytes at the offset with the key, to the route of docs/api.md', async () => {
-    let seen: { url?: string; key?: string; body?: string } = {};
+    let seen: { url?: string | undefined; key?: string; body?: string } = {};
     const url = await serve((req, body, res) => {
       seen = {
         url: req.url,

@@ -38,7 +38,7 @@ export interface ClientOptions {
   clusterId: string;
   node: string;
   /** Give up after failing this long (undefined: retry forever). */
-  retryTimeoutMs?: number;
+  retryTimeoutMs?: number | undefined;
   /** Per-request timeout. Default 60 s. */
   requestTimeoutMs?: number;
   policy?: RetryPolicy;

@@ -66,7 +66,7 @@ interface WorkItem {
   blob: string;
   etag: string;
   /** The size the listing showed, when known. */
-  size?: number;
+  size?: number | undefined;
   tries: number;
   reason: string;
 }

@@ -63,7 +63,7 @@ export interface RayRoutes<S extends RaySpec = RaySpec> {
 
 /** The two route declarations of a dashboard path. */
 export function defineRayRoute<const S extends RaySpec>(spec: S): RayRoutes<S> {
-  const { rayPath, params, name, ...rest } = spec;
+  const { rayPath, params, name, ...rest }: RaySpec = spec;
   const own = params?.shape ?? {};
   const scopedQuery = (spec.query ?? z.object({})).safeExtend({ clusterId: ClusterId.optional() });
   return {

@@ -26,8 +26,8 @@ export interface SiteRequest {
   method: string;
   /** The path below the site root, without a leading `/` (`''` for the root). */
   path: string;
-  acceptEncoding?: string;
-  ifNoneMatch?: string;
+  acceptEncoding?: string | undefined;
+  ifNoneMatch?: string | undefined;
 }
 
 export interface SiteResponse {

@@ -20,15 +20,15 @@ const UPDATE_ATTEMPTS = 12;
 function propsOf(
   name: string,
   p: {
-    contentLength?: number;
-    etag?: string;
-    lastModified?: Date;
-    createdOn?: Date;
-    contentType?: string;
-    blobType?: string;
-    blobCommittedBlockCount?: number;
-    isSealed?: boolean;
-    metadata?: Record<string, string>;
+    contentLength?: number | undefined;
+    etag?: string | undefined;
+    lastModified?: Date | undefined;
+    createdOn?: Date | undefined;
+    contentType?: string | undefined;
+    blobType?: string | undefined;
+    blobCommittedBlockCount?: number | undefined;
+    isSealed?: boolean | undefined;
+    metadata?: Record<string, string> | undefined;
   },
 ): BlobProps {
   return {
@@ -38,7 +38,7 @@ function propsOf(
     lastModified: p.lastModified ?? new Date(0),
     ...(p.createdOn !== undefined && { createdOn: p.createdOn }),
     ...(p.contentType !== undefined && { contentType: p.contentType }),
-    ...(p.blobType !== undefined && { blobType: p.blobType as BlobProps['blobType'] }),
+    ...(p.blobType !== undefined && { blobType: p.blobType as NonNullable<BlobProps['blobType']> }),
     ...(p.blobCommittedBlockCount !== undefined && { committedBlockCount: p.blobCommittedBlockCount }),
     ...(p.isSealed !== undefined && { sealed: p.isSealed }),
     metadata: p.metadata ?? {},

@@ -487,7 +487,7 @@ describe('the failures view', () => {
 
   it("each failure's log route, fetched under the session, reads that failure's bytes", async () => {
     // A locator with a range reads it with ?offset=&length= (206 and its Content-Range, as the file route answers).
-    const read = async (log: { read: string; range?: [number, number] } | null | undefined) => {
+    const read = async (log: { read: string; range?: [number, number] | undefined } | null | undefined) => {
       expect(log).toBeTruthy();
       const r = await request(host.baseUrl, `${SESSION_PATH}/${log?.read ?? ''}`);
       expect(r.status, `${log?.read}: ${r.text.slice(0, 200)}`).toBe(log?.range === undefined ? 200 : 206);

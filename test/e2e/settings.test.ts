@@ -32,8 +32,8 @@ describe('a bad setting is answered, not fatal', () => {
         ['POST', '/api/v1/events?namespace=default&cluster=rc&node=head'],
       ]) {
         const r = await request(host.baseUrl, path ?? '', {
-          method,
-          body: method === 'GET' ? undefined : '[]',
+          method: method ?? 'GET',
+          ...(method !== 'GET' && { body: '[]' }),
         });
         expect(r.status, `${method} ${path}`).toBe(503);
         expect(r.json(), `${method} ${path}`).toMatchObject({

@@ -29,7 +29,7 @@ const events = async (query: Record<string, string> = {}) => {
   const r = await call(getEvents, sessionParams(), query);
   return { ...r, body: r.status === 200 ? (r.json() as { events: Ev[]; nextCursor?: string }) : undefined };
 };
-const ids = (r: { body?: { events: Ev[] } }) => r.body?.events.map((e) => e.eventId);
+const ids = (r: { body?: { events: Ev[] } | undefined }) => r.body?.events.map((e) => e.eventId);
 
 async function seed() {
   const store = useFreshContainer();

@@ -38,8 +38,8 @@ function latest<T>(list: T[] | undefined, ok: (x: T) => boolean): T | undefined 
 
 function driverStatus(d: DriverJobState | undefined): {
   status: JobStatus;
-  message?: string;
-  errorType?: string;
+  message?: string | undefined;
+  errorType?: string | undefined;
 } {
   const withStatus = latest(d?.transitions, (t) => asStatus(t.status) !== undefined);
   if (withStatus !== undefined)

@@ -59,7 +59,7 @@ export interface PageRequest {
   /** Entries per page (the routes allow 1–1000). */
   limit: number;
   /** The `nextCursor` of the previous page. */
-  cursor?: string;
+  cursor?: string | undefined;
 }
 
 const isPair = (v: unknown): v is [string, string] =>

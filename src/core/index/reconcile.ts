@@ -38,8 +38,8 @@ interface RunState {
   runId: string;
   startedAt: string;
   phase: Phase;
-  cursor?: string;
-  carry?: Carry;
+  cursor?: string | undefined;
+  carry?: Carry | undefined;
   side: SideState;
   heads: SideState;
   report: ReconcileReport;

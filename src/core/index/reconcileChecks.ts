@@ -169,7 +169,7 @@ async function checkLogSource(
 /** The `log/` phase: one page of log blobs joined with the log-source registry; true when done. */
 export async function logChunk(
   ctx: ChunkContext,
-  st: { cursor?: string; carry?: Carry; side: SideState },
+  st: { cursor?: string | undefined; carry?: Carry | undefined; side: SideState },
 ): Promise<boolean> {
   const page = await ctx.store.list({
     prefix: 'log/',
@@ -251,7 +251,7 @@ function metaOf(text: string | undefined): MetaFacts | null {
 /** The `metadir/` phase: one page of metadata blobs joined with the session docs; true when done. */
 export async function metadirChunk(
   ctx: ChunkContext,
-  st: { cursor?: string; side: SideState },
+  st: { cursor?: string | undefined; side: SideState },
 ): Promise<boolean> {
   const page = await ctx.store.list({
     prefix: 'metadir/',

@@ -22,10 +22,10 @@ export type DashboardEvent = Record<string, unknown>;
 
 export interface EventTableQuery {
   /** Only events of this job (hex job id, or `global` for events without one). */
-  jobId?: string;
+  jobId?: string | undefined;
   /** Most events in a page, 1–10000 (default 10000: Ray keeps 10,000 per job). */
-  limit?: number;
-  cursor?: string;
+  limit?: number | undefined;
+  cursor?: string | undefined;
 }
 
 export interface EventTableOptions {

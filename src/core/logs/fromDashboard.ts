@@ -24,7 +24,7 @@ const nodeNotFound = (what: string) =>
 export async function storageNode(
   store: BlobStore,
   s: LocatedSession,
-  q: { nodeId?: string; nodeIp?: string },
+  q: { nodeId?: string | undefined; nodeIp?: string | undefined },
 ): Promise<string> {
   if (q.nodeId !== undefined) {
     const known = await resolveNode(store, s, q.nodeId);
@@ -136,13 +136,13 @@ export async function logSelector(
   store: BlobStore,
   s: LocatedSession,
   q: {
-    node_id?: string;
-    node_ip?: string;
-    filename?: string;
-    task_id?: string;
+    node_id?: string | undefined;
+    node_ip?: string | undefined;
+    filename?: string | undefined;
+    task_id?: string | undefined;
     attempt_number: number;
-    actor_id?: string;
-    pid?: number;
+    actor_id?: string | undefined;
+    pid?: number | undefined;
     suffix: LogSuffix;
   },
 ): Promise<LogSelector> {

@@ -17,10 +17,10 @@ export interface NodeLogsQuery {
   /** The node's directory name in storage (the collector's node name). */
   node: string;
   /** Default `*`. */
-  glob?: string;
+  glob?: string | undefined;
   /** Most entries in one answer, 1–10000 (default 10000). */
-  limit?: number;
-  cursor?: string;
+  limit?: number | undefined;
+  cursor?: string | undefined;
 }
 
 export interface NodeLogListing {

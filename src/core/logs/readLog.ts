@@ -24,20 +24,20 @@ export const DEFAULT_DOWNLOAD_FILENAME = 'file.txt';
 
 export interface DashboardLogOptions {
   /** The last N lines of the selection; -1 = all; absent or 0 = 1000. */
-  lines?: number;
+  lines?: number | undefined;
   /** `filter_ansi_code`: drop ANSI CSI sequences. */
-  filterAnsi?: boolean;
+  filterAnsi?: boolean | undefined;
   /** `Content-Disposition: attachment` with this name (default `file.txt`, as Ray). */
-  downloadFilename?: string;
+  downloadFilename?: string | undefined;
   /**
    * `leading_1` (what Ray's dashboard log viewer asks for): the body is `1` followed by the log
    * (empty for an empty log); a log that cannot be found is `200` with `0` and the reason, which the
    * viewer shows. `text` (default): the log as it is; not found is `404`.
    */
-  format?: 'text' | 'leading_1';
-  range?: string;
-  ifNoneMatch?: string;
-  ifRange?: string;
+  format?: 'text' | 'leading_1' | undefined;
+  range?: string | undefined;
+  ifNoneMatch?: string | undefined;
+  ifRange?: string | undefined;
 }
 
 const ONE = Buffer.from('1');

@@ -18,18 +18,18 @@ export type LogSuffix = 'out' | 'err';
 export interface WorkerLogSource {
   /** The node's directory name in storage. */
   node: string;
-  workerId?: string;
-  pid?: number;
+  workerId?: string | undefined;
+  pid?: number | undefined;
 }
 
 /** Ray's `TaskLogInfo` as the export events carry it (int64 offsets may come as strings). */
 export interface TaskLogInfo {
-  stdoutFile?: string;
-  stderrFile?: string;
-  stdoutStart?: number | string;
-  stdoutEnd?: number | string;
-  stderrStart?: number | string;
-  stderrEnd?: number | string;
+  stdoutFile?: string | undefined;
+  stderrFile?: string | undefined;
+  stdoutStart?: number | string | undefined;
+  stdoutEnd?: number | string | undefined;
+  stderrStart?: number | string | undefined;
+  stderrEnd?: number | string | undefined;
 }
 
 /** One attempt of a task. */
@@ -37,10 +37,10 @@ export interface TaskLogSource extends WorkerLogSource {
   taskId: string;
   attempt: number;
   /** Set for an actor task: without `taskLogInfo` its output is interleaved in the actor's log. */
-  actorId?: string;
+  actorId?: string | undefined;
   /** The attempt finished or failed: a missing end offset then means "no output", not "to the end". */
-  finished?: boolean;
-  taskLogInfo?: TaskLogInfo;
+  finished?: boolean | undefined;
+  taskLogInfo?: TaskLogInfo | undefined;
 }
 
 export type LogSelector =

@@ -10,18 +10,18 @@ import { sessionExists, sessionNotFound, type LocatedSession } from './locate.js
 import { nanosKey, parseRfc3339Nanos } from './timestamp.js';
 
 export interface EventsQuery {
-  node?: string;
+  node?: string | undefined;
   /** Event types to keep (any of them). */
-  types?: string[];
+  types?: string[] | undefined;
   /** Lowercase hex job id: only that job's events. */
-  jobId?: string;
+  jobId?: string | undefined;
   /** Inclusive lower bound, nanoseconds since the epoch. */
-  since?: bigint;
+  since?: bigint | undefined;
   /** Exclusive upper bound, nanoseconds since the epoch. */
-  until?: bigint;
+  until?: bigint | undefined;
   /** 1–1000. */
   limit: number;
-  cursor?: string;
+  cursor?: string | undefined;
 }
 
 export type RayEvent = Record<string, unknown>;

@@ -14,15 +14,15 @@ export interface FileReadRequest {
   node: string;
   file: string;
   /** The `Range` header. */
-  range?: string;
-  ifNoneMatch?: string;
-  ifRange?: string;
+  range?: string | undefined;
+  ifNoneMatch?: string | undefined;
+  ifRange?: string | undefined;
   /** `?tail=N`: the last N lines. */
-  tail?: number;
-  offset?: number;
-  length?: number;
+  tail?: number | undefined;
+  offset?: number | undefined;
+  length?: number | undefined;
   /** `?download=1`: serve as an attachment. */
-  download?: boolean;
+  download?: boolean | undefined;
 }
 
 export interface FileReadResult {

@@ -14,10 +14,10 @@ export interface ListFilesQuery {
   /** Relative to the session, e.g. `logs/head-1/`; empty for everything. */
   prefix: string;
   /** `/` folds deeper paths into directory entries. */
-  delimiter?: '/';
+  delimiter?: '/' | undefined;
   /** Entries per page, 1–1000. */
   limit: number;
-  cursor?: string;
+  cursor?: string | undefined;
 }
 
 export type FileEntry =

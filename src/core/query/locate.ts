@@ -14,7 +14,7 @@ export interface SessionQuery {
   namespace: string;
   cluster: string;
   session: string;
-  clusterId?: string;
+  clusterId?: string | undefined;
 }
 
 /** A located session: where its logs and events live, and the names it was asked by. */

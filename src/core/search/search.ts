@@ -29,12 +29,12 @@ import type { SearchSettings } from './settings.js';
 
 export interface SearchQuery extends SearchPattern {
   /** Only this node's files (its directory name in storage). */
-  node?: string;
+  node?: string | undefined;
   /** Only files whose path below their node's directory matches. */
-  glob?: string;
+  glob?: string | undefined;
   /** Hits per page, 1–1000 (default 100). */
-  limit?: number;
-  cursor?: string;
+  limit?: number | undefined;
+  cursor?: string | undefined;
 }
 
 export interface SearchHit {

@@ -47,7 +47,9 @@ describe('blob trigger, polling source (fixture app through the local host)', ()
   const put = async (container: string, name: string, text: string, metadata?: { [k: string]: string }) => {
     const c = service.getContainerClient(container);
     await c.createIfNotExists();
-    await c.getBlockBlobClient(name).upload(text, Buffer.byteLength(text), { metadata });
+    await c
+      .getBlockBlobClient(name)
+      .upload(text, Buffer.byteLength(text), metadata === undefined ? {} : { metadata });
   };
   const records = async (kind: string): Promise<Invocation[]> => {
     const c = service.getContainerClient(results);

@@ -41,7 +41,12 @@ function Folder(props: TreeProps & { prefix: string; depth: number }) {
 }
 
 function FolderPage(
-  props: TreeProps & { prefix: string; depth: number; cursor?: string; onMore?: (c: string) => void },
+  props: TreeProps & {
+    prefix: string;
+    depth: number;
+    cursor?: string | undefined;
+    onMore?: ((c: string) => void) | undefined;
+  },
 ) {
   const { session, prefix, cursor } = props;
   const [state, retry] = useApi(
