@@ -5,8 +5,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Two cores: more workers only fight over them.
-    maxWorkers: 2,
+    // One test file at a time. The suite's end-to-end tests each run a host, a collector or a
+    // browser beside the one shared Azurite; two at once on two cores starved Azurite until storage
+    // calls passed their 10-s client deadline (docs/reliability.md) and routes answered 503.
+    maxWorkers: 1,
     projects: [
       // Beside the sources, pure enough to need no storage: `npm run test:unit` starts no Azurite.
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'ui/src/**/*.test.ts'] } },

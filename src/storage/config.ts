@@ -106,7 +106,7 @@ export const APP_SETTINGS: readonly SettingInfo[] = [
   {
     name: 'LOG_SEGMENT_MAX_BLOCKS',
     required: false,
-    default: '45000',
+    default: '2000',
     meaning: 'appends one log blob takes before the file continues in a new segment',
   },
   {
