@@ -158,10 +158,26 @@ function binary(name: string): string {
   return path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', name);
 }
 
+/**
+ * In memory only (the tests' Azurite): Azurite's blob service runs a mark-sweep of every extent 10
+ * minutes after it starts, and with what a whole test run has written it stopped answering for
+ * minutes, past the app's storage deadlines. In-memory data dies with the process, so the sweep
+ * buys nothing there: it is put off for the longest timer Node takes (24.8 days). Persistent
+ * storage (`npm start`) keeps Azurite's own schedule.
+ */
+function noSweepUrl(): string {
+  const constants = path.join(path.dirname(binary('blob/main.js')), 'utils', 'constants.js');
+  const code =
+    `import { createRequire } from 'node:module';` +
+    `createRequire(${JSON.stringify(constants)})(${JSON.stringify(constants)}).DEFAULT_GC_INTERVAL_MS = 2 ** 31 - 1;`;
+  return 'data:text/javascript,' + encodeURIComponent(code);
+}
+
 function launch(service: 'blob' | 'queue', port: number, opts: AzuriteOptions): ChildProcess {
   const args = [
     '--import',
     SUPERVISOR_URL,
+    ...(service === 'blob' && opts.location === undefined ? ['--import', noSweepUrl()] : []),
     binary(service === 'blob' ? 'blob/main.js' : 'queue/main.js'),
     `--${service}Host`,
     '127.0.0.1',
