@@ -58,6 +58,8 @@ export interface Result {
   /** ours/baseline for throughputs, baseline/ours for times: above 1 means we are better. */
   ratio: number;
   rounds: number;
+  /** Why the scenario failed (its figures are then NaN); the run goes on with the next one. */
+  error?: string;
   /** Medians of the rounds' storage operations per request, when counted. */
   ops?: { ours: number; baseline: number };
 }

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --only '<substring>[|<substring>…]'] [-- --rounds N]`: starts a fresh Azurite per scenario, runs the named
- * scenarios, prints scenario / ours / baseline / ratio (medians), and writes docs/benchmarks.md.
+ * `npm run bench [-- --only '<substring>[|<substring>…]'] [-- --rounds N]`: starts a fresh Azurite per
+ * scenario, runs the named scenarios (all by default), prints scenario / ours / baseline / ratio
+ * (medians), and writes their rows into docs/benchmarks.md, keeping the rows of scenarios it did not run.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,26 +41,56 @@ function fmt(n: number): string {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 
-function table(results: Result[]): string {
-  const rows = results.map((r) => [
+const HEAD = [
+  'scenario',
+  'ours',
+  'baseline',
+  'ratio (>1 = ours better)',
+  'storage ops / request (ours vs baseline)',
+  'target',
+  'what is compared',
+  'measured',
+];
+
+/** A result as the cells of its table row. */
+function cells(r: Result, measured: string): string[] {
+  const cell = (text: string) => text.replaceAll('|', '/').replaceAll('\n', ' ');
+  return [
     r.scenario.name,
     `${fmt(r.ours)} ${r.scenario.unit}`,
     `${fmt(r.baseline)} ${r.scenario.unit}`,
-    `${r.ratio.toFixed(2)}×`,
+    r.error === undefined ? `${r.ratio.toFixed(2)}×` : `failed: ${r.error}`,
     r.ops === undefined ? '' : `${fmt(r.ops.ours)} vs ${fmt(r.ops.baseline)}`,
     r.scenario.target ?? '',
     `${r.scenario.ours} vs ${r.scenario.baseline}`,
-  ]);
-  const head = [
-    'scenario',
-    'ours',
-    'baseline',
-    'ratio (>1 = ours better)',
-    'storage ops / request (ours vs baseline)',
-    'target',
-    'what is compared',
-  ];
-  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+    measured,
+  ].map(cell);
+}
+
+function table(rows: string[][]): string {
+  return [HEAD, HEAD.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/**
+ * The rows of the table in `text` (the document a previous run wrote) that have the current columns:
+ * a run re-measures some scenarios and keeps every other row as it was, with the time it was taken.
+ */
+function keptRows(text: string): string[][] {
+  const lines = text.split('\n');
+  const head = lines.findIndex((l) => l.startsWith('| scenario '));
+  if (head < 0) return [];
+  const split = (l: string) =>
+    l
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim());
+  if (split(lines[head] as string).length !== HEAD.length) return [];
+  const rows: string[][] = [];
+  for (const l of lines.slice(head + 2)) {
+    if (!l.startsWith('|')) break;
+    rows.push(split(l));
+  }
+  return rows;
 }
 
 async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: number): Promise<Result> {
@@ -116,7 +147,7 @@ async function main(): Promise<void> {
   const rounds = arg('rounds') === undefined ? undefined : Number(arg('rounds'));
   // `--only 'a|b'`: scenarios whose name contains any of the parts (names themselves hold commas).
   const parts = only
-    ?.split(',')
+    ?.split('|')
     .map((p) => p.trim())
     .filter((p) => p !== '');
   const chosen = scenarios.filter((s) => parts === undefined || parts.some((p) => s.name.includes(p)));
@@ -124,6 +155,40 @@ async function main(): Promise<void> {
     throw new Error(`no scenario matches "${only}"; scenarios: ${scenarios.map((s) => s.name).join('; ')}`);
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const results: Result[] = [];
+  const file = path.join(process.cwd(), 'docs', 'benchmarks.md');
+  const notes = keptNotes(file);
+  const before = existsSync(file) ? keptRows(readFileSync(file, 'utf8')) : [];
+  const started = new Date().toISOString();
+  const env = ['DASHBOARD_BENCH_TASKS', 'BENCH_LOGS_SCALE', 'BENCH_INDEX_BURST', 'BENCH_INDEX_SCALE']
+    .filter((k) => process.env[k] !== undefined)
+    .map((k) => `${k}=${process.env[k]}`);
+  const measured = `${started.slice(0, 16).replace('T', ' ')} UTC${rounds === undefined ? '' : `, ${rounds} rounds`}`;
+  // Written after every scenario, so that a long run that dies part-way keeps what it measured.
+  const write = (done: boolean) => {
+    // This run's rows replace those of the same scenario; every other row stays as it was measured.
+    const ours = new Map(results.map((r) => [r.scenario.name, cells(r, measured)]));
+    const rows = before.map((row) => ours.get(row[0] ?? '') ?? row);
+    for (const [name, row] of ours) if (!before.some((b) => b[0] === name)) rows.push(row);
+    const doc = [
+      '# Benchmarks',
+      '',
+      'Written by `npm run bench` (do not edit the table by hand). Every scenario measures our figure and',
+      'its baseline in the same run against the same Azurite (a fresh one per scenario), and reports',
+      'medians over its rounds; only the ratio is meaningful on a noisy machine. `npm run bench` measures',
+      "every scenario; `npm run bench -- --only 'a|b'` re-measures those whose names contain a or b and",
+      'keeps the other rows: the `measured` column says when each row was taken.',
+      '',
+      `Last run: started ${started}${done ? `, finished ${new Date().toISOString()}` : `, still running (${results.length} of ${chosen.length} scenarios)`} on ` +
+        `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ` +
+        `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}` +
+        `${only === undefined ? ', every scenario' : `, only "${only}"`}${env.length === 0 ? '' : `, ${env.join(' ')}`}.`,
+      '',
+      table(rows),
+      '',
+    ].join('\n');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, doc + notes);
+  };
   let open:
     { shared: SharedSetup | undefined; azurite: Azurite; ctx: BenchContext; state: unknown } | undefined;
   const close = async () => {
@@ -139,54 +204,51 @@ async function main(): Promise<void> {
   try {
     for (const s of chosen) {
       log(`▶ ${s.name}`);
-      // A fresh, empty Azurite per scenario (or per group sharing a setup): Azurite in memory slows
-      // down as data accumulates, so a shared one would measure later scenarios under different
-      // conditions than earlier ones.
-      if (open === undefined || s.shared === undefined || open.shared?.key !== s.shared.key) {
-        await close();
-        const azurite = await startAzurite();
-        const ctx: BenchContext = {
-          connectionString: azurite.connectionString,
-          service: BlobServiceClient.fromConnectionString(azurite.connectionString),
-          container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
-          log,
-        };
-        open = { shared: s.shared, azurite, ctx, state: undefined };
-        if (s.shared !== undefined) {
-          log(`  shared setup "${s.shared.key}"…`);
-          open.state = await s.shared.setup(ctx);
-          ctx.shared = open.state;
+      try {
+        // A fresh, empty Azurite per scenario (or per group sharing a setup): Azurite in memory slows
+        // down as data accumulates, so a shared one would measure later scenarios under different
+        // conditions than earlier ones.
+        if (open === undefined || s.shared === undefined || open.shared?.key !== s.shared.key) {
+          await close();
+          const azurite = await startAzurite();
+          const ctx: BenchContext = {
+            connectionString: azurite.connectionString,
+            service: BlobServiceClient.fromConnectionString(azurite.connectionString),
+            container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
+            log,
+          };
+          open = { shared: s.shared, azurite, ctx, state: undefined };
+          if (s.shared !== undefined) {
+            log(`  shared setup "${s.shared.key}"…`);
+            open.state = await s.shared.setup(ctx);
+            ctx.shared = open.state;
+          }
         }
+        results.push(await runScenario(s, open.ctx, rounds));
+        if (s.shared === undefined) await close();
+      } catch (err) {
+        // One failed scenario must not cost the figures of the others: it is reported as failed,
+        // its Azurite (and a shared setup that may be broken) is dropped, and the run goes on.
+        const message = err instanceof Error ? err.message : String(err);
+        log(`  FAILED: ${err instanceof Error ? (err.stack ?? message) : message}`);
+        results.push({
+          scenario: s,
+          ours: NaN,
+          baseline: NaN,
+          ratio: NaN,
+          rounds: 0,
+          error: message.split('\n')[0] ?? message,
+        });
+        process.exitCode = 1;
+        await close().catch((e: unknown) => log(`  closing after the failure: ${String(e)}`));
       }
-      results.push(await runScenario(s, open.ctx, rounds));
-      if (s.shared === undefined) await close();
+      write(false);
     }
   } finally {
     await close();
   }
-  const out = table(results);
-  process.stdout.write(`\n${out}\n`);
-  const doc = [
-    '# Benchmarks',
-    '',
-    'Written by `npm run bench` (do not edit by hand; the figures of the last full run).',
-    'Every scenario measures our figure and its baseline in the same run against the same Azurite (a',
-    'fresh one per scenario), and reports medians over its rounds; only the ratio is meaningful on a',
-    'noisy machine.',
-    '',
-    `Last run: ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ` +
-      `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${only === undefined ? '' : `, only "${only}"`}.`,
-    '',
-    out,
-    '',
-  ].join('\n');
-  const file = path.join(
-    process.cwd(),
-    'docs',
-    only === undefined ? 'benchmarks.md' : 'benchmarks-partial.md',
-  );
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, doc + keptNotes(file));
+  process.stdout.write(`\n${table(results.map((r) => cells(r, measured)))}\n`);
+  write(true);
   process.stderr.write(`results written to ${path.relative(process.cwd(), file)}\n`);
 }
 
