@@ -7,6 +7,7 @@
  */
 import { storeCache } from '../storeCache.js';
 import type { BlobStore } from '../../storage/blobStore.js';
+import { StorageError } from '../../storage/errors.js';
 import { eventsSeenBlob, type SessionRef } from '../layout.js';
 import { MAX_PIECE } from './pieces.js';
 import { create, fileLength, locate, readRange, type SegmentedFile, type Tail } from './segments.js';
@@ -64,7 +65,10 @@ export class SeenLog {
   private readonly inflight = new Map<string, Deferred>();
   /** How far this process has read the log (appends are whole lines, so this is a line boundary). */
   private tail: Tail | null = null;
+  /** Settles with the error of the last exclusive operation (undefined when it succeeded). */
   private lock: Promise<unknown> = Promise.resolve();
+  /** Exclusive operations not yet settled. */
+  private pending = 0;
   private queue: Waiter[] = [];
   private admissions: Admitter[] = [];
 
@@ -73,10 +77,26 @@ export class SeenLog {
     private readonly file: SegmentedFile,
   ) {}
 
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(fn, fn);
-    this.lock = run.catch(() => undefined);
-    return run;
+  /**
+   * Runs `fn` after the operations queued before it; `fn` settles with the error it failed with
+   * (undefined when it succeeded). When the operation it waited for failed because storage is
+   * unavailable (an outage, a call past its deadline), `skip` fails this one's waiters with that error
+   * instead, without a storage call: a request queued behind a hung call is answered when that call's
+   * deadline passes, not one deadline later per operation in the queue (docs/reliability.md).
+   */
+  private exclusive(fn: () => Promise<unknown>, skip: (err: StorageError) => void): void {
+    const queued = this.pending > 0;
+    this.pending += 1;
+    this.lock = this.lock
+      .then((before) => {
+        if (queued && before instanceof StorageError && before.kind === 'unavailable') {
+          skip(before);
+          return before;
+        }
+        return fn();
+      })
+      .catch((err: unknown) => err)
+      .finally(() => (this.pending -= 1));
   }
 
   /** Reads the ids other writers recorded since we last looked. */
@@ -102,18 +122,26 @@ export class SeenLog {
   admit(ids: string[]): Promise<Admission> {
     return new Promise<Admission>((resolve, reject) => {
       this.admissions.push({ ids, resolve, reject });
-      if (this.admissions.length === 1) void this.exclusive(() => this.admitAll());
+      if (this.admissions.length === 1)
+        this.exclusive(
+          () => this.admitAll(),
+          (err) => {
+            const batch = this.admissions;
+            this.admissions = [];
+            for (const a of batch) a.reject(err);
+          },
+        );
     });
   }
 
-  private async admitAll(): Promise<void> {
+  private async admitAll(): Promise<unknown> {
     const batch = this.admissions;
     this.admissions = [];
     try {
       await this.catchUp();
     } catch (err) {
       for (const a of batch) a.reject(err);
-      return;
+      return err;
     }
     for (const a of batch) {
       const busy: Promise<void>[] = [];
@@ -162,18 +190,28 @@ export class SeenLog {
     if (text === '') return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ text, resolve, reject });
-      if (this.queue.length === 1) void this.exclusive(() => this.flush());
+      if (this.queue.length === 1)
+        this.exclusive(
+          () => this.flush(),
+          (err) => {
+            const batch = this.queue;
+            this.queue = [];
+            for (const w of batch) w.reject(err);
+          },
+        );
     });
   }
 
-  private async flush(): Promise<void> {
+  private async flush(): Promise<unknown> {
     const batch = this.queue;
     this.queue = [];
     try {
       for (const piece of linePieces(batch.map((w) => w.text).join(''))) await this.appendPiece(piece);
       for (const w of batch) w.resolve();
+      return undefined;
     } catch (err) {
       for (const w of batch) w.reject(err);
+      return err;
     }
   }
 
