@@ -2,12 +2,13 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { registerTimer } from '../app/register.js';
 import type { Deps } from '../app/deps.js';
 import { compactionTick } from '../core/index/ticks.js';
+import { registrationSettings } from '../storage/config.js';
 
-/** Each run stays within this, so runs never overlap at a 5-second schedule. */
+/** Each run stays within this, so runs never overlap at the default 5-second schedule. */
 const BUDGET_MS = 4_000;
 
 /**
- * The compaction tick (every 5 s): applies the index's due journal marks (trailing re-reads of
+ * The compaction tick (every 5 s; `INDEX_COMPACT_SCHEDULE`): applies the index's due journal marks (trailing re-reads of
  * growing files) and advances an unfinished reconcile run (docs/indexer.md, "The compactor").
  */
 export const compactIndex =
@@ -22,4 +23,4 @@ export const compactIndex =
       );
   };
 
-registerTimer('compactIndex', '*/5 * * * * *', compactIndex);
+registerTimer('compactIndex', registrationSettings().compactSchedule, compactIndex);

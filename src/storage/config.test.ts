@@ -5,7 +5,15 @@ import {
 } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { buildClient } from './clients.js';
-import { ConfigError, DEFAULT_RECONCILE_SCHEDULE, indexReconcileSchedule, loadConfig } from './config.js';
+import {
+  ConfigError,
+  DEFAULT_COMPACT_SCHEDULE,
+  DEFAULT_RECONCILE_SCHEDULE,
+  indexCompactSchedule,
+  indexReconcileSchedule,
+  loadConfig,
+  registrationSettings,
+} from './config.js';
 import { resolveConnection } from './connection.js';
 
 const KEY = 'c2VjcmV0LWtleS1kby1ub3QtcHJpbnQtbWUtZXZlci0xMjM0NTY3ODkwYWJjZGVmZ2g=';
@@ -194,5 +202,34 @@ describe('INDEX_RECONCILE_SCHEDULE', () => {
     expect(() => indexReconcileSchedule({ INDEX_RECONCILE_SCHEDULE: 'off' })).toThrow(
       /AzureWebJobs\.reconcileIndex\.Disabled=true/,
     );
+  });
+});
+
+describe('INDEX_COMPACT_SCHEDULE', () => {
+  const cs = { AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+
+  it('is every 5 s unless set, and takes six NCRONTAB fields', () => {
+    expect(DEFAULT_COMPACT_SCHEDULE).toBe('*/5 * * * * *');
+    expect(indexCompactSchedule({})).toBe('*/5 * * * * *');
+    expect(loadConfig(cs).compactSchedule).toBe('*/5 * * * * *');
+    expect(indexCompactSchedule({ INDEX_COMPACT_SCHEDULE: '*/30 * * * * *' })).toBe('*/30 * * * * *');
+    expect(registrationSettings({ INDEX_COMPACT_SCHEDULE: '0 * * * * *' }).compactSchedule).toBe(
+      '0 * * * * *',
+    );
+  });
+
+  it('names the setting when it is bad, and registers the timer on the default meanwhile', () => {
+    for (const bad of ['every 30s', '*/30 * * * *', 'off']) {
+      expect(() => loadConfig({ ...cs, INDEX_COMPACT_SCHEDULE: bad }), bad).toThrow(
+        /INDEX_COMPACT_SCHEDULE: must be six NCRONTAB fields/,
+      );
+      expect(registrationSettings({ INDEX_COMPACT_SCHEDULE: bad }).compactSchedule).toBe('*/5 * * * * *');
+    }
+    expect(() => indexCompactSchedule({ INDEX_COMPACT_SCHEDULE: 'off' })).toThrow(
+      /AzureWebJobs\.compactIndex\.Disabled=true/,
+    );
+    expect(() =>
+      indexCompactSchedule({ INDEX_COMPACT_SCHEDULE: '00:00:30', WEBSITE_SKU: 'FlexConsumption' }),
+    ).toThrow(/INDEX_COMPACT_SCHEDULE: a TimeSpan schedule runs only on an App Service plan/);
   });
 });

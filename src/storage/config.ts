@@ -42,6 +42,8 @@ export interface AppConfig {
   triggerSource: TriggerSource;
   /** INDEX_RECONCILE_SCHEDULE as set (the timer binds it as `%INDEX_RECONCILE_SCHEDULE%`); absent when unset. */
   reconcileSchedule?: string;
+  /** The compactIndex timer's schedule (INDEX_COMPACT_SCHEDULE). Default every 5 s. */
+  compactSchedule: string;
   /** The limits of one search request (`SEARCH_*`). */
   search: SearchSettings;
 }
@@ -144,6 +146,13 @@ export const APP_SETTINGS: readonly SettingInfo[] = [
     required: false,
     default: '65536',
     meaning: 'a longer line is matched on its first this many bytes',
+  },
+  {
+    name: 'INDEX_COMPACT_SCHEDULE',
+    required: false,
+    default: '*/5 * * * * *',
+    meaning:
+      'six NCRONTAB fields (UTC): how often the compactIndex timer applies due index marks and continues a reconcile',
   },
   {
     name: 'INDEX_RECONCILE_SCHEDULE',
@@ -329,35 +338,56 @@ export const DEFAULT_RECONCILE_SCHEDULE = '0 0 * * * *';
 /** Plans on which the host refuses TimeSpan timer schedules (they run only on an App Service plan). */
 const NO_TIMESPAN_SKUS = new Set(['dynamic', 'flexconsumption', 'elasticpremium']);
 
+/** The compaction timer's default schedule: every 5 s, so a trailing index re-read is due within a window and a tick. */
+export const DEFAULT_COMPACT_SCHEDULE = '*/5 * * * * *';
+
 /**
- * `INDEX_RECONCILE_SCHEDULE`, checked when set: six NCRONTAB fields, or a TimeSpan `hh:mm:ss` where
- * the plan runs one (App Service plans only: refused when WEBSITE_SKU says Consumption, Flex or
- * Premium). The timer binds the setting itself (`%INDEX_RECONCILE_SCHEDULE%`); to turn the timer
- * off, set `AzureWebJobs.reconcileIndex.Disabled=true`, as for any function.
+ * A timer schedule setting, checked: six NCRONTAB fields, or a TimeSpan `hh:mm:ss` where the plan runs
+ * one (App Service plans only: refused when WEBSITE_SKU says Consumption, Flex or Premium).
  */
-export function indexReconcileSchedule(env: Env): string | undefined {
-  const raw = setting(env, 'INDEX_RECONCILE_SCHEDULE');
+function timerSchedule(env: Env, name: string, fn: string, example: string): string | undefined {
+  const raw = setting(env, name);
   if (raw === undefined) return undefined;
   const cron = /^[0-9A-Za-z*,/-]+(\s+[0-9A-Za-z*,/-]+){5}$/.test(raw);
   const span = /^(\d+\.)?\d{1,2}:\d{2}:\d{2}$/.test(raw);
   if (!cron && !span) {
     const hint =
-      raw.toLowerCase() === 'off'
-        ? ' (to turn the timer off, set AzureWebJobs.reconcileIndex.Disabled=true)'
-        : '';
+      raw.toLowerCase() === 'off' ? ` (to turn the timer off, set AzureWebJobs.${fn}.Disabled=true)` : '';
     throw new ConfigError(
-      'INDEX_RECONCILE_SCHEDULE',
+      name,
       `must be six NCRONTAB fields ({second} {minute} {hour} {day} {month} {day-of-week}) or a TimeSpan hh:mm:ss (got "${raw}")${hint}`,
     );
   }
   const sku = setting(env, 'WEBSITE_SKU');
   if (span && sku !== undefined && NO_TIMESPAN_SKUS.has(sku.toLowerCase())) {
     throw new ConfigError(
-      'INDEX_RECONCILE_SCHEDULE',
-      `a TimeSpan schedule runs only on an App Service plan, not on ${sku}: use six NCRONTAB fields, e.g. "${DEFAULT_RECONCILE_SCHEDULE}"`,
+      name,
+      `a TimeSpan schedule runs only on an App Service plan, not on ${sku}: use six NCRONTAB fields, e.g. "${example}"`,
     );
   }
   return raw;
+}
+
+/**
+ * `INDEX_RECONCILE_SCHEDULE`, checked when set (see timerSchedule). The timer binds the setting itself
+ * (`%INDEX_RECONCILE_SCHEDULE%`); to turn the timer off, set `AzureWebJobs.reconcileIndex.Disabled=true`,
+ * as for any function.
+ */
+export function indexReconcileSchedule(env: Env): string | undefined {
+  return timerSchedule(env, 'INDEX_RECONCILE_SCHEDULE', 'reconcileIndex', DEFAULT_RECONCILE_SCHEDULE);
+}
+
+/**
+ * `INDEX_COMPACT_SCHEDULE`, checked (see timerSchedule); unset, every 5 s. Read when the function
+ * registers (a bad value registers the default, and the app answers 503 naming the setting). A longer
+ * interval costs fewer executions on a consumption plan and delays, by as much, the trailing re-reads
+ * that make `bytes` and `lastActivity` exact (docs/indexer.md, "Exact and approximate").
+ */
+export function indexCompactSchedule(env: Env): string {
+  return (
+    timerSchedule(env, 'INDEX_COMPACT_SCHEDULE', 'compactIndex', DEFAULT_COMPACT_SCHEDULE) ??
+    DEFAULT_COMPACT_SCHEDULE
+  );
 }
 
 /** The container name (default `ray-historyserver`), checked. */
@@ -377,6 +407,7 @@ export interface RegistrationSettings {
   queryAuthLevel: 'anonymous' | 'function';
   triggerSource: TriggerSource;
   container: string;
+  compactSchedule: string;
 }
 
 function orDefault<T>(read: () => T, fallback: T): T {
@@ -395,6 +426,7 @@ export function registrationSettings(env: Env = process.env): RegistrationSettin
     queryAuthLevel: orDefault(() => queryAuthLevel(env), 'function'),
     triggerSource: orDefault(() => indexerTriggerSource(env), 'LogsAndContainerScan'),
     container: orDefault(() => containerName(env), 'ray-historyserver'),
+    compactSchedule: orDefault(() => indexCompactSchedule(env), DEFAULT_COMPACT_SCHEDULE),
   };
 }
 
@@ -411,6 +443,7 @@ export function loadConfig(env: Env): AppConfig {
   const queryAuth = queryAuthLevel(env);
   const triggerSource = indexerTriggerSource(env);
   const reconcileSchedule = indexReconcileSchedule(env);
+  const compactSchedule = indexCompactSchedule(env);
   return {
     storage: storageTarget(env),
     container,
@@ -419,6 +452,7 @@ export function loadConfig(env: Env): AppConfig {
     queryAuthLevel: queryAuth,
     triggerSource,
     ...(reconcileSchedule !== undefined && { reconcileSchedule }),
+    compactSchedule,
     search: searchSettings(env),
   };
 }
