@@ -20,7 +20,10 @@ function hungStore(ms: number, calls: string[], kind: 'unavailable' | 'other' = 
         : (..._args: unknown[]) => {
             calls.push(prop);
             return new Promise((_resolve, reject) =>
-              setTimeout(() => reject(new StorageError(kind, `${prop}: no answer`, 'ClientTimeout')), ms),
+              setTimeout(
+                () => reject(new StorageError(kind, `${prop}: no answer`, undefined, 'ClientTimeout')),
+                ms,
+              ),
             );
           },
   });
