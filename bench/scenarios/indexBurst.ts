@@ -74,15 +74,27 @@ function burst(source: 'LogsAndContainerScan' | 'EventGrid'): Scenario {
       const round = ++seq;
       const ids = Array.from({ length: BURST }, (_, i) => i);
       const started = performance.now();
+      let resent = 0;
       await pool(ids, CLIENTS, async (i) => {
-        const res = await fetch(`${host.baseUrl}/api/v1/batch`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(batchOf(round, i)),
-        });
-        if (res.status !== 200) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
-        await res.arrayBuffer();
+        const body = JSON.stringify(batchOf(round, i));
+        // As the collector does: a 503 or 429 (storage past its deadline, throttling) is sent again
+        // after its Retry-After; anything else but 200 ends the round.
+        for (let attempt = 1; ; attempt++) {
+          const res = await fetch(`${host.baseUrl}/api/v1/batch`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body,
+          });
+          const text = await res.text();
+          if (res.status === 200) return;
+          if ((res.status !== 503 && res.status !== 429) || attempt === 10)
+            throw new Error(`batch answered ${res.status}: ${text}`);
+          resent++;
+          const wait = Number(res.headers.get('retry-after') ?? '1');
+          await new Promise((r) => setTimeout(r, Math.min(10, Math.max(1, wait)) * 1000));
+        }
       });
+      if (resent > 0) ctx.log(`  ${resent} batches answered 503/429 and were sent again`);
       ctx.log(`  ingested in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       const prefix = `burst${round}-`;
       const [ours, base] = await Promise.all([
