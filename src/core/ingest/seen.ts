@@ -80,21 +80,17 @@ export class SeenLog {
   /**
    * Runs `fn` after the operations queued before it; `fn` settles with the error it failed with
    * (undefined when it succeeded). When the operation it waited for failed because storage is
-   * unavailable (an outage, a call past its deadline), `skip` fails this one's waiters with that error
-   * instead, without a storage call: a request queued behind a hung call is answered when that call's
+   * unavailable (an outage, a call past its deadline), `fn` gets that error and fails its waiters with
+   * it, without a storage call: a request queued behind a hung call is answered when that call's
    * deadline passes, not one deadline later per operation in the queue (docs/reliability.md).
    */
-  private exclusive(fn: () => Promise<unknown>, skip: (err: StorageError) => void): void {
+  private exclusive(fn: (failed: StorageError | undefined) => Promise<unknown>): void {
     const queued = this.pending > 0;
     this.pending += 1;
     this.lock = this.lock
-      .then((before) => {
-        if (queued && before instanceof StorageError && before.kind === 'unavailable') {
-          skip(before);
-          return before;
-        }
-        return fn();
-      })
+      .then((before) =>
+        fn(queued && before instanceof StorageError && before.kind === 'unavailable' ? before : undefined),
+      )
       .catch((err: unknown) => err)
       .finally(() => (this.pending -= 1));
   }
@@ -122,22 +118,15 @@ export class SeenLog {
   admit(ids: string[]): Promise<Admission> {
     return new Promise<Admission>((resolve, reject) => {
       this.admissions.push({ ids, resolve, reject });
-      if (this.admissions.length === 1)
-        this.exclusive(
-          () => this.admitAll(),
-          (err) => {
-            const batch = this.admissions;
-            this.admissions = [];
-            for (const a of batch) a.reject(err);
-          },
-        );
+      if (this.admissions.length === 1) this.exclusive((failed) => this.admitAll(failed));
     });
   }
 
-  private async admitAll(): Promise<unknown> {
+  private async admitAll(failed: StorageError | undefined): Promise<unknown> {
     const batch = this.admissions;
     this.admissions = [];
     try {
+      if (failed !== undefined) throw failed;
       await this.catchUp();
     } catch (err) {
       for (const a of batch) a.reject(err);
@@ -190,22 +179,15 @@ export class SeenLog {
     if (text === '') return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ text, resolve, reject });
-      if (this.queue.length === 1)
-        this.exclusive(
-          () => this.flush(),
-          (err) => {
-            const batch = this.queue;
-            this.queue = [];
-            for (const w of batch) w.reject(err);
-          },
-        );
+      if (this.queue.length === 1) this.exclusive((failed) => this.flush(failed));
     });
   }
 
-  private async flush(): Promise<unknown> {
+  private async flush(failed: StorageError | undefined): Promise<unknown> {
     const batch = this.queue;
     this.queue = [];
     try {
+      if (failed !== undefined) throw failed;
       for (const piece of linePieces(batch.map((w) => w.text).join(''))) await this.appendPiece(piece);
       for (const w of batch) w.resolve();
       return undefined;
