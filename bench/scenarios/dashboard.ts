@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { DashboardCache } from '../../src/core/dashboard/cache.js';
 import { compactSession, listActors, listTasks, onEventFile } from '../../src/core/dashboard/index.js';
-import { listEventFiles } from '../../src/core/dashboard/eventFiles.js';
+import { eventFiles, type EventFile } from '../../src/core/dashboard/eventFiles.js';
 import { SessionFold } from '../../src/core/dashboard/fold.js';
 import { renderActor } from '../../src/core/dashboard/renderActor.js';
 import { renderTask, taskStateOf, taskTypeOf } from '../../src/core/dashboard/renderTask.js';
@@ -60,10 +60,16 @@ export async function prepare(ctx: BenchContext): Promise<Prepared> {
   return { store };
 }
 
+async function listEventFiles(store: BlobStore): Promise<EventFile[]> {
+  const out: EventFile[] = [];
+  for await (const f of eventFiles(store, REF)) out.push(f);
+  return out;
+}
+
 /** Upstream's way: every event file read and merged, then filtered. */
 export async function upstreamFold(store: BlobStore): Promise<SessionFold> {
   const fold = new SessionFold();
-  const files = await listEventFiles(store, REF);
+  const files = await listEventFiles(store);
   await pool(files, 8, async (f) => {
     const got = await store.readText(f.blob);
     for (const e of parseEventFile(got?.text ?? '[]')) fold.addEvent(e, f.node);
@@ -178,11 +184,11 @@ export function freshBatch(): { taskIds: string[]; events: unknown[] } {
 async function visibleAfterIngest(store: BlobStore): Promise<number> {
   const node = 'bench-worker-1';
   const { taskIds, events } = freshBatch();
-  const before = new Set((await listEventFiles(store, REF)).map((f) => f.blob));
+  const before = new Set((await listEventFiles(store)).map((f) => f.blob));
   await post(store, node, events);
   const started = performance.now();
   // What the blob trigger does for each new file (not awaited: a read must not depend on it).
-  const fresh = (await listEventFiles(store, REF)).filter((f) => !before.has(f.blob));
+  const fresh = (await listEventFiles(store)).filter((f) => !before.has(f.blob));
   for (const f of fresh) void onEventFile(store, f.blob).catch(() => undefined);
   const probe = {
     filters: [{ key: 'task_id' as const, predicate: '=' as const, value: taskIds[0] as string }],

@@ -19,7 +19,7 @@ import {
   type JobsDoc,
   type NodesDoc,
 } from './docs.js';
-import { foldedAfter, listEventFiles, unfolded, type EventFile } from './eventFiles.js';
+import { eventFiles, foldedAfter, unfolded, type EventFile } from './eventFiles.js';
 import { SessionFold } from './fold.js';
 import { joinDriverJob, joinEvidence, joinNode, joinSubmissionJob } from './join.js';
 import { canonical } from './lattice.js';
@@ -122,10 +122,11 @@ export async function compactRound(
   previousWrite: number | undefined,
 ): Promise<RoundOutcome> {
   const mark = await seenMark(ctx.store, ctx.ref, m.seen);
-  const todo = unfolded(m, await listEventFiles(ctx.store, ctx.ref));
-  const batch = takeBatch(todo, ctx.limits);
-  const remaining = todo.slice(batch.length);
-  const settled = { seen: remaining.length === 0 ? mark : m.seen, complete: remaining.length === 0 };
+  // One more than a batch can take, so that the oldest file left for later is known too.
+  const todo = await unfolded(m, eventFiles(ctx.store, ctx.ref), ctx.limits.batchFiles + 1);
+  const batch = takeBatch(todo.oldest, ctx.limits);
+  const remaining = todo.count - batch.length;
+  const settled = { seen: remaining === 0 ? mark : m.seen, complete: remaining === 0 };
   if (batch.length === 0) {
     const same = m.complete && JSON.stringify(m.seen) === JSON.stringify(settled.seen);
     const manifest = !exists || same ? null : { ...m, ...settled };
@@ -147,7 +148,7 @@ export async function compactRound(
     ...settled,
     schemaVersion: SCHEMA_VERSION,
     generation,
-    folded: foldedAfter(m, batch, remaining, previousWrite),
+    folded: foldedAfter(m, batch, todo.oldest[batch.length]?.lastModified ?? Infinity, previousWrite),
     tasks: t.entries,
     profiles: p.entries,
     actors: a.entries,
@@ -183,5 +184,5 @@ export async function compactRound(
   }
   const now = ctx.now();
   next.retired = [...m.retired, ...retired.map((b): [string, number, number] => [b, generation, now])];
-  return { manifest: next, files: batch.length, remaining: remaining.length, writes };
+  return { manifest: next, files: batch.length, remaining, writes };
 }

@@ -27,10 +27,9 @@ export interface EventFile {
   lastModified: number;
 }
 
-/** Every event file of the session (node_events/ and job_events/). */
-export async function listEventFiles(store: BlobStore, ref: SessionRef): Promise<EventFile[]> {
+/** Every event file of the session (node_events/, then job_events/), a listing page at a time. */
+export async function* eventFiles(store: BlobStore, ref: SessionRef): AsyncGenerator<EventFile> {
   const root = sessionPrefix(ref);
-  const out: EventFile[] = [];
   for (const area of ['node_events/', 'job_events/']) {
     let cursor: string | undefined;
     do {
@@ -38,39 +37,68 @@ export async function listEventFiles(store: BlobStore, ref: SessionRef): Promise
       for (const b of page.blobs) {
         const p = parseBlobName(b.name);
         if (p.kind !== 'nodeEvents' && p.kind !== 'jobEvents') continue;
-        out.push({
+        yield {
           blob: b.name,
           rel: b.name.slice(root.length),
           node: p.node,
           size: b.size,
           lastModified: b.lastModified.getTime(),
-        });
+        };
       }
       cursor = page.cursor;
     } while (cursor !== undefined);
   }
-  return out;
 }
 
-/** The files not yet folded into `m`, oldest first (then by name). */
-export function unfolded(m: Manifest, files: EventFile[]): EventFile[] {
+/** True when the session has at least one event file. */
+export async function hasEventFiles(store: BlobStore, ref: SessionRef): Promise<boolean> {
+  for await (const _ of eventFiles(store, ref)) return true;
+  return false;
+}
+
+export interface Unfolded {
+  /** The oldest files not yet folded into the manifest, oldest first (then by name), at most `keep`. */
+  oldest: EventFile[];
+  /** How many files are not folded in, in all. */
+  count: number;
+}
+
+const byAge = (a: EventFile, b: EventFile) => a.lastModified - b.lastModified || (a.rel < b.rel ? -1 : 1);
+
+/**
+ * The files not yet folded into `m`: the `keep` oldest and how many there are. Memory is bounded by
+ * `keep`, not by the session: a session's event files grow with its life (one per batch a node posts),
+ * and holding every name of a long session in each round was what a heap snapshot under load found.
+ */
+export async function unfolded(
+  m: Manifest,
+  files: AsyncIterable<EventFile>,
+  keep: number,
+): Promise<Unfolded> {
   const recent = new Set(m.folded.recent.map(([name]) => name));
-  return files
-    .filter((f) => f.lastModified > m.folded.watermark && !recent.has(f.rel))
-    .sort((a, b) => a.lastModified - b.lastModified || (a.rel < b.rel ? -1 : 1));
+  let oldest: EventFile[] = [];
+  let count = 0;
+  for await (const f of files) {
+    if (f.lastModified <= m.folded.watermark || recent.has(f.rel)) continue;
+    count += 1;
+    oldest.push(f);
+    // Trimmed to the `keep` oldest whenever twice as many are held: O(log keep) per file, amortised.
+    if (oldest.length >= 2 * keep) oldest = oldest.sort(byAge).slice(0, keep);
+  }
+  return { oldest: oldest.sort(byAge).slice(0, keep), count };
 }
 
 /**
- * The folded set after folding `batch`: `remaining` are the unfolded files left for later,
- * `previousWrite` the storage time of the manifest this compaction started from (if any).
+ * The folded set after folding `batch`: `oldestLeft` is the last-modified time of the oldest file left
+ * unfolded (Infinity when none is), `previousWrite` the storage time of the manifest this compaction
+ * started from (if any).
  */
 export function foldedAfter(
   m: Manifest,
   batch: EventFile[],
-  remaining: EventFile[],
+  oldestLeft: number,
   previousWrite: number | undefined,
 ): Manifest['folded'] {
-  const oldestLeft = Math.min(...remaining.map((f) => f.lastModified));
   const candidate =
     previousWrite === undefined ? -Infinity : Math.min(previousWrite - MARGIN_MS, oldestLeft - 1);
   const watermark = Math.max(m.folded.watermark, candidate);

@@ -13,7 +13,7 @@ import { sessionExists, sessionNotFound, type LocatedSession } from '../query/lo
 import { cacheFor, type DashboardCache } from './cache.js';
 import { compactSession, type CompactOptions, type CompactOutcome } from './compact.js';
 import { MissingDocument, readManifest } from './docs.js';
-import { isFolded, listEventFiles } from './eventFiles.js';
+import { hasEventFiles, isFolded } from './eventFiles.js';
 import { emptyManifest, type Manifest } from './manifest.js';
 import { sameMark, seenMark } from './seenMark.js';
 import { CorruptState } from './shardFile.js';
@@ -49,7 +49,7 @@ export async function currentManifest(
   if (fresh(stored.manifest)) return stored.manifest as Manifest;
   // Nothing materialised and no events: an empty session (no write for a session that has no events),
   // or none at all.
-  if (stored.etag === null && mark === null && (await listEventFiles(store, ref)).length === 0) {
+  if (stored.etag === null && mark === null && !(await hasEventFiles(store, ref))) {
     await mustExist(store, ref);
     return emptyManifest();
   }

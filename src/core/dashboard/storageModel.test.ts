@@ -1,5 +1,6 @@
 /** The pure parts of the stored state: the shard trie, the shard file codec, the folded-files set. */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../test/helpers/random.js';
 import { tasks } from './collections.js';
 import { foldedAfter, isFolded, MARGIN_MS, unfolded, type EventFile } from './eventFiles.js';
 import { emptyManifest, parseManifest } from './manifest.js';
@@ -76,23 +77,46 @@ describe('which event files are folded in', () => {
     lastModified,
   });
 
-  it('names recent files and keeps a watermark below which everything is folded', () => {
+  /** A listing that hands its files over one at a time, as pages arrive. */
+  async function* files(list: EventFile[]): AsyncGenerator<EventFile> {
+    for (const f of list) yield await Promise.resolve(f);
+  }
+
+  it('keeps the oldest unfolded files up to its bound and counts them all, whatever the listing order', async () => {
+    const r = seededRandom();
+    for (let run = 0; run < 300; run++) {
+      const list = Array.from({ length: r.int(60) }, (_, i) =>
+        file(`node_events/n${r.int(3)}-${i}.json`, 1_000 + r.int(20)),
+      );
+      const recent = list.filter(() => r.int(4) === 0).map((f): [string, number] => [f.rel, f.lastModified]);
+      const m = { ...emptyManifest(), folded: { watermark: 1_000 + r.int(8), recent } };
+      const keep = 1 + r.int(10);
+      const want = list
+        .filter((f) => !isFolded(m, f.rel, f.lastModified))
+        .sort((a, b) => a.lastModified - b.lastModified || (a.rel < b.rel ? -1 : 1));
+      const got = await unfolded(m, files(list), keep);
+      expect(got.count).toBe(want.length);
+      expect(got.oldest).toEqual(want.slice(0, keep));
+    }
+  });
+
+  it('names recent files and keeps a watermark below which everything is folded', async () => {
     const m = emptyManifest();
     const a = file('node_events/a.json', 1_000_000);
     const b = file('node_events/b.json', 1_000_500);
     const c = file('node_events/c.json', 1_100_000);
-    expect(unfolded(m, [c, b, a]).map((f) => f.rel)).toEqual([a.rel, b.rel, c.rel]);
+    expect((await unfolded(m, files([c, b, a]), 3)).oldest.map((f) => f.rel)).toEqual([a.rel, b.rel, c.rel]);
     // First compaction: no earlier manifest write to trust, so the watermark stays and names are kept.
-    const first = foldedAfter(m, [a, b], [c], undefined);
+    const first = foldedAfter(m, [a, b], c.lastModified, undefined);
     expect(first.watermark).toBe(0);
     expect(first.recent.map(([n]) => n)).toEqual([a.rel, b.rel]);
     // Later: the watermark rises to just before the oldest unfolded file, and never past the margin.
-    const next = foldedAfter({ ...m, folded: first }, [], [c], 1_100_000 + MARGIN_MS + 5);
+    const next = foldedAfter({ ...m, folded: first }, [], c.lastModified, 1_100_000 + MARGIN_MS + 5);
     expect(next.watermark).toBe(c.lastModified - 1);
     expect(next.recent).toEqual([]);
     expect(isFolded({ ...m, folded: next }, a.rel, a.lastModified)).toBe(true);
     expect(isFolded({ ...m, folded: next }, c.rel, c.lastModified)).toBe(false);
-    const capped = foldedAfter({ ...m, folded: first }, [c], [], 1_050_000);
+    const capped = foldedAfter({ ...m, folded: first }, [c], Infinity, 1_050_000);
     expect(capped.watermark).toBe(1_050_000 - MARGIN_MS);
     expect(capped.recent.map(([n]) => n)).toEqual([a.rel, b.rel, c.rel]);
   });
