@@ -231,5 +231,29 @@ describe('session events at scale: a page reads the files that overlap it', () =
     });
     expect(window.events).toHaveLength(2 * PER);
     expect(reads() - before).toBe(3); // the two files of the window and the one without a span
+
+    // A page keeps only a window of the next files to read, not every file of the session: with
+    // windows far smaller than the 41 files (each further listing doubling it), the pages are the same,
+    // and a page still reads only about the files it needs: a window's edge can split a read batch, so
+    // at most two batches of 8, never the session's 41.
+    for (const firstWindow of [1, 2, 3, 5, 16]) {
+      const paged: string[] = [];
+      let windowReads = 0;
+      cursor = undefined;
+      do {
+        const start = reads();
+        const page = await queryEvents(
+          counted,
+          s,
+          { limit: 50, ...(cursor !== undefined && { cursor }) },
+          firstWindow,
+        );
+        windowReads = Math.max(windowReads, reads() - start);
+        paged.push(...page.events.map((e) => String(e.eventId)));
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      expect(paged, `first window ${firstWindow}`).toEqual(expected);
+      expect(windowReads, `first window ${firstWindow}`).toBeLessThanOrEqual(16);
+    }
   });
 });

@@ -3,7 +3,7 @@
  * deduplicated by eventId (ingest is at-least-once in a crash window), filtered, ordered by
  * timestamp to the nanosecond, and paged by keyset so new events never shift a page.
  */
-import type { BlobProps, BlobStore } from '../../storage/blobStore.js';
+import type { BlobStore } from '../../storage/blobStore.js';
 import { parseBlobName, sessionPrefix } from '../layout.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { sessionExists, sessionNotFound, type LocatedSession } from './locate.js';
@@ -53,7 +53,7 @@ const byTimeThenId = (a: Keyed, b: Keyed) =>
 
 /** An event file, with the span of its events' times when ingest recorded it. */
 interface EventFile {
-  blob: BlobProps;
+  name: string;
   stamp: string;
   /** Earliest and latest event time (nanosKey), or undefined: the file may hold anything. */
   min?: string;
@@ -62,10 +62,10 @@ interface EventFile {
 
 const SPAN = /^\d{24}$/;
 
-async function eventFiles(store: BlobStore, s: LocatedSession, q: EventsQuery): Promise<EventFile[]> {
+/** The session's event files the query can read (kind and node), a listing page at a time. */
+async function* eventFiles(store: BlobStore, s: LocatedSession, q: EventsQuery): AsyncGenerator<EventFile> {
   const root = sessionPrefix(s);
   const areas = q.jobId !== undefined ? [`job_events/${q.jobId}/`] : ['node_events/', 'job_events/'];
-  const files: BlobProps[] = [];
   for (const area of areas) {
     let cursor: string | undefined;
     do {
@@ -75,25 +75,71 @@ async function eventFiles(store: BlobStore, s: LocatedSession, q: EventsQuery): 
         includeMetadata: true,
         ...(cursor && { cursor }),
       });
-      files.push(...page.blobs);
+      for (const blob of page.blobs) {
+        const p = parseBlobName(blob.name);
+        const isEvents = p.kind === 'nodeEvents' || p.kind === 'jobEvents';
+        if (!isEvents || (q.node !== undefined && p.node !== q.node)) continue;
+        const { mintime, maxtime } = blob.metadata;
+        const spanned =
+          mintime !== undefined && maxtime !== undefined && SPAN.test(mintime) && SPAN.test(maxtime);
+        yield { name: blob.name, stamp: p.stamp, ...(spanned && { min: mintime, max: maxtime }) };
+      }
       cursor = page.cursor;
     } while (cursor !== undefined);
   }
-  const keep: EventFile[] = [];
-  for (const blob of files) {
-    const p = parseBlobName(blob.name);
-    const isEvents = p.kind === 'nodeEvents' || p.kind === 'jobEvents';
-    if (!isEvents || (q.node !== undefined && p.node !== q.node)) continue;
-    const { mintime, maxtime } = blob.metadata;
-    const spanned =
-      mintime !== undefined && maxtime !== undefined && SPAN.test(mintime) && SPAN.test(maxtime);
-    keep.push({ blob, stamp: p.stamp, ...(spanned && { min: mintime, max: maxtime }) });
-  }
-  return keep;
 }
 
+/**
+ * The order files are read in: earliest event first (files without a recorded span first), then the
+ * oldest write, so that of two copies of an event the first one written is kept; the name makes it total.
+ */
+const readOrder = (a: EventFile, b: EventFile) =>
+  cmp(a.min ?? '', b.min ?? '') || cmp(a.stamp, b.stamp) || cmp(a.name, b.name);
+
+interface Window {
+  /** The next files to read, in read order. */
+  files: EventFile[];
+  /** Files past the window are left for another listing. */
+  more: boolean;
+  /** The listing found any event file at all (relevant or not). */
+  any: boolean;
+}
+
+/**
+ * One listing: the first `size` relevant files in read order that come after `from`. Holds at most
+ * 2 × `size` files whatever the session's size.
+ */
+async function nextWindow(
+  files: AsyncIterable<EventFile>,
+  relevant: (f: EventFile) => boolean,
+  from: EventFile | undefined,
+  size: number,
+): Promise<Window> {
+  let kept: EventFile[] = [];
+  let more = false;
+  let any = false;
+  for await (const f of files) {
+    any = true;
+    if (!relevant(f) || (from !== undefined && readOrder(f, from) <= 0)) continue;
+    kept.push(f);
+    if (kept.length >= 2 * size) {
+      kept = kept.sort(readOrder).slice(0, size);
+      more = true;
+    }
+  }
+  kept.sort(readOrder);
+  if (kept.length > size) {
+    kept = kept.slice(0, size);
+    more = true;
+  }
+  return { files: kept, more, any };
+}
+
+/** Files a page's first listing keeps; each further listing keeps twice as many as the one before. */
+export const FIRST_WINDOW = 256;
+
 async function readEventFile(store: BlobStore, file: EventFile): Promise<RayEvent[]> {
-  const got = await store.readText(file.blob.name);
+  const got = await store.readText(file.name);
   return got === null ? [] : parseEventFile(got.text);
 }
 
@@ -120,9 +166,15 @@ function isAfter(v: unknown): v is { at: string; id: string } {
  * `READ_CONCURRENCY` at a time, keeping only the `limit + 1` smallest matching events; reading stops
  * once every unread file starts after the last of those, and a file whose span lies wholly before the
  * page (or outside `since`/`until`) is never read. So a page costs the files that overlap it, not the
- * whole session.
+ * whole session. Memory is bounded the same way: a listing keeps only the next files to read (a window
+ * of `firstWindow`, doubling when a page needs more), never every file of the session.
  */
-export async function queryEvents(store: BlobStore, s: LocatedSession, q: EventsQuery): Promise<EventPage> {
+export async function queryEvents(
+  store: BlobStore,
+  s: LocatedSession,
+  q: EventsQuery,
+  firstWindow = FIRST_WINDOW,
+): Promise<EventPage> {
   const scope = JSON.stringify([
     'events',
     store.container,
@@ -134,42 +186,53 @@ export async function queryEvents(store: BlobStore, s: LocatedSession, q: Events
     String(q.until ?? ''),
   ]);
   const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, scope, isAfter);
-  const all = await eventFiles(store, s, q);
-  if (all.length === 0 && !(await sessionExists(store, s))) throw sessionNotFound(s);
   const since = q.since === undefined ? undefined : nanosKey(q.since);
   const until = q.until === undefined ? undefined : nanosKey(q.until);
-  const files = all
-    .filter(
-      (f) =>
-        f.min === undefined ||
-        f.max === undefined ||
-        ((after === undefined || f.max >= after.at) &&
-          (since === undefined || f.max >= since) &&
-          (until === undefined || f.min < until)),
-    )
-    // Oldest write first among equals, so that of two copies of an event the first one written is kept.
-    .sort((a, b) => cmp(a.min ?? '', b.min ?? '') || cmp(a.stamp, b.stamp));
+  const relevant = (f: EventFile) =>
+    f.min === undefined ||
+    f.max === undefined ||
+    ((after === undefined || f.max >= after.at) &&
+      (since === undefined || f.max >= since) &&
+      (until === undefined || f.min < until));
+  let size = firstWindow;
+  let window = await nextWindow(eventFiles(store, s, q), relevant, undefined, size);
+  if (!window.any && !(await sessionExists(store, s))) throw sessionNotFound(s);
   const want = q.limit + 1;
   const seen = new Set<string>();
   let kept: Keyed[] = [];
-  for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
+  /** Every file from `f` on starts after the page's last event: none can change the page. */
+  const settled = (f: EventFile | undefined) => {
     const last = kept[want - 1];
-    // Every file from here on starts after the page's last event: none can change the page.
-    if (last !== undefined && (files[i]?.min ?? '') > last.at) break;
-    const batch = files.slice(i, i + READ_CONCURRENCY);
-    for (const events of await Promise.all(batch.map((f) => readEventFile(store, f)))) {
-      for (const event of events) {
-        const k = keyOf(event);
-        if (k.id !== '') {
-          if (seen.has(k.id)) continue;
-          seen.add(k.id);
-        }
-        if (matches(k, q) && (after === undefined || byTimeThenId(k, { ...after, event: {} }) > 0))
-          kept.push(k);
+    return last !== undefined && (f?.min ?? '') > last.at;
+  };
+  for (;;) {
+    const files = window.files;
+    let done = false;
+    for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
+      if (settled(files[i])) {
+        done = true;
+        break;
       }
+      const batch = files.slice(i, i + READ_CONCURRENCY);
+      for (const events of await Promise.all(batch.map((f) => readEventFile(store, f)))) {
+        for (const event of events) {
+          const k = keyOf(event);
+          if (k.id !== '') {
+            if (seen.has(k.id)) continue;
+            seen.add(k.id);
+          }
+          if (matches(k, q) && (after === undefined || byTimeThenId(k, { ...after, event: {} }) > 0))
+            kept.push(k);
+        }
+      }
+      kept.sort(byTimeThenId);
+      if (kept.length > want) kept = kept.slice(0, want);
     }
-    kept.sort(byTimeThenId);
-    if (kept.length > want) kept = kept.slice(0, want);
+    // Files after the window start no earlier than its last one.
+    const lastRead = files.at(-1);
+    if (done || !window.more || lastRead === undefined || settled(lastRead)) break;
+    size *= 2;
+    window = await nextWindow(eventFiles(store, s, q), relevant, lastRead, size);
   }
   const page = kept.slice(0, q.limit);
   const lastOfPage = page[page.length - 1];
