@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm run soak`: the full soak (test/soak/soak.test.ts with SOAK_PROFILE=full, about 40 minutes; it
+ * `npm run soak`: the full soak (test/soak/soak.test.ts with SOAK_PROFILE=full, about 45 minutes; it
  * writes docs/reliability-run.md) and the append property with 400 runs. One worker, so that the
  * figures are not taken while another suite competes for the machine.
  */

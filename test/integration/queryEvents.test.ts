@@ -233,7 +233,7 @@ describe('session events at scale: a page reads the files that overlap it', () =
     expect(reads() - before).toBe(3); // the two files of the window and the one without a span
 
     // A page keeps only a window of the next files to read, not every file of the session: with
-    // windows far smaller than the 41 files (each further listing doubling it), the pages are the same,
+    // windows far smaller than the 41 files (each further listing four times larger), the pages are the same,
     // and a page still reads only about the files it needs: a window's edge can split a read batch, so
     // at most two batches of 8, never the session's 41.
     for (const firstWindow of [1, 2, 3, 5, 16]) {

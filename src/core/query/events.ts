@@ -135,8 +135,13 @@ async function nextWindow(
   return { files: kept, more, any };
 }
 
-/** Files a page's first listing keeps; each further listing keeps twice as many as the one before. */
-export const FIRST_WINDOW = 256;
+/**
+ * Files a page's first listing keeps; each further listing keeps four times as many. Every listing
+ * lists the whole session, so a page that needs every file (spans that all overlap) must not take
+ * many of them: a doubling window from 256 made the soak's verification, whose events all fall in
+ * one minute, list each session six times per page and run past its timeout.
+ */
+export const FIRST_WINDOW = 4096;
 
 async function readEventFile(store: BlobStore, file: EventFile): Promise<RayEvent[]> {
   const got = await store.readText(file.name);
@@ -167,7 +172,7 @@ function isAfter(v: unknown): v is { at: string; id: string } {
  * once every unread file starts after the last of those, and a file whose span lies wholly before the
  * page (or outside `since`/`until`) is never read. So a page costs the files that overlap it, not the
  * whole session. Memory is bounded the same way: a listing keeps only the next files to read (a window
- * of `firstWindow`, doubling when a page needs more), never every file of the session.
+ * of `firstWindow`, four times larger when a page needs more), never every file of the session.
  */
 export async function queryEvents(
   store: BlobStore,
@@ -231,7 +236,7 @@ export async function queryEvents(
     // Files after the window start no earlier than its last one.
     const lastRead = files.at(-1);
     if (done || !window.more || lastRead === undefined || settled(lastRead)) break;
-    size *= 2;
+    size *= 4;
     window = await nextWindow(eventFiles(store, s, q), relevant, lastRead, size);
   }
   const page = kept.slice(0, q.limit);
