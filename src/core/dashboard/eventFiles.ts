@@ -12,6 +12,7 @@
 import type { BlobStore } from '../../storage/blobStore.js';
 import { parseBlobName, sessionPrefix, type SessionRef } from '../layout.js';
 import type { Manifest } from './manifest.js';
+import { Smallest } from '../smallest.js';
 
 /** How long before the previous manifest's write a file must have been committed to be surely listed. */
 export const MARGIN_MS = 60_000;
@@ -76,16 +77,11 @@ export async function unfolded(
   keep: number,
 ): Promise<Unfolded> {
   const recent = new Set(m.folded.recent.map(([name]) => name));
-  let oldest: EventFile[] = [];
-  let count = 0;
+  const oldest = new Smallest(keep, byAge);
   for await (const f of files) {
-    if (f.lastModified <= m.folded.watermark || recent.has(f.rel)) continue;
-    count += 1;
-    oldest.push(f);
-    // Trimmed to the `keep` oldest whenever twice as many are held: O(log keep) per file, amortised.
-    if (oldest.length >= 2 * keep) oldest = oldest.sort(byAge).slice(0, keep);
+    if (f.lastModified > m.folded.watermark && !recent.has(f.rel)) oldest.add(f);
   }
-  return { oldest: oldest.sort(byAge).slice(0, keep), count };
+  return { oldest: oldest.first(), count: oldest.count };
 }
 
 /**

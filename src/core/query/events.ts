@@ -7,6 +7,7 @@ import type { BlobStore } from '../../storage/blobStore.js';
 import { parseBlobName, sessionPrefix } from '../layout.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { sessionExists, sessionNotFound, type LocatedSession } from './locate.js';
+import { Smallest } from '../smallest.js';
 import { nanosKey, parseRfc3339Nanos } from './timestamp.js';
 
 export interface EventsQuery {
@@ -115,24 +116,13 @@ async function nextWindow(
   from: EventFile | undefined,
   size: number,
 ): Promise<Window> {
-  let kept: EventFile[] = [];
-  let more = false;
+  const kept = new Smallest(size, readOrder);
   let any = false;
   for await (const f of files) {
     any = true;
-    if (!relevant(f) || (from !== undefined && readOrder(f, from) <= 0)) continue;
-    kept.push(f);
-    if (kept.length >= 2 * size) {
-      kept = kept.sort(readOrder).slice(0, size);
-      more = true;
-    }
+    if (relevant(f) && (from === undefined || readOrder(f, from) > 0)) kept.add(f);
   }
-  kept.sort(readOrder);
-  if (kept.length > size) {
-    kept = kept.slice(0, size);
-    more = true;
-  }
-  return { files: kept, more, any };
+  return { files: kept.first(), more: kept.count > size, any };
 }
 
 /**
