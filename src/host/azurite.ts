@@ -4,7 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const DEV_ACCOUNT = 'devstoreaccount1';
@@ -24,6 +25,15 @@ export interface AzuriteOptions {
   startTimeoutMs?: number;
   /** How long `stop()` waits for a clean close before it kills (default 60 s). */
   stopTimeoutMs?: number;
+  /**
+   * Keep the blob service's metadata in MySQL/MariaDB (Azurite's `AZURITE_DB`, e.g.
+   * `mysql://user:pass@127.0.0.1:3306/azurite_blob`) instead of its in-memory store, whose every
+   * write scans all blobs of the account (linear in what it holds). Needs `location` for the
+   * blob contents. Only the 100,000-blob test uses it (docs/testing.md).
+   */
+  sqlMetadata?: string;
+  /** Let the blob service run its periodic sweep of unreferenced data (default: only with `location` and no `sqlMetadata`). */
+  sweep?: boolean;
 }
 
 export interface Azurite {
@@ -177,7 +187,9 @@ function launch(service: 'blob' | 'queue', port: number, opts: AzuriteOptions): 
   const args = [
     '--import',
     SUPERVISOR_URL,
-    ...(service === 'blob' && opts.location === undefined ? ['--import', noSweepUrl()] : []),
+    ...(service === 'blob' && (opts.location === undefined || opts.sqlMetadata !== undefined)
+      ? ['--import', noSweepUrl()]
+      : []),
     binary(service === 'blob' ? 'blob/main.js' : 'queue/main.js'),
     `--${service}Host`,
     '127.0.0.1',
@@ -194,7 +206,10 @@ function launch(service: 'blob' | 'queue', port: number, opts: AzuriteOptions): 
     args.push('--location', opts.location);
   }
   // Its own process group: a terminal's Ctrl-C reaches the host, which stops Azurite with one signal.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // AZURITE_DB only when asked for: one left in the environment would switch the store silently.
+  const { AZURITE_DB: _ignored, ...env } = process.env;
+  if (service === 'blob' && opts.sqlMetadata !== undefined) env.AZURITE_DB = opts.sqlMetadata;
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
   child.stderr?.setEncoding('utf8');
   let errText = '';
   child.stderr?.on('data', (d: string) => {
@@ -241,7 +256,13 @@ function stopChild(child: ChildProcess, service: string, timeoutMs: number): Pro
 }
 
 /** Starts Azurite's blob and queue services and resolves once both accept connections. */
-export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> {
+export async function startAzurite(given: AzuriteOptions = {}): Promise<Azurite> {
+  // SQL metadata cannot go with in-memory contents (Azurite refuses): a folder of our own then.
+  const temporary =
+    given.sqlMetadata !== undefined && given.location === undefined
+      ? mkdtempSync(path.join(tmpdir(), 'azurite-sql-'))
+      : undefined;
+  const opts = temporary === undefined ? given : { ...given, location: temporary };
   if (opts.location !== undefined) await waitForPreviousAzurite(opts.location);
   const blobPort = opts.blobPort || (await freePort());
   const queuePort = opts.queuePort || (await freePort());
@@ -250,6 +271,7 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> 
   const stopMs = opts.stopTimeoutMs ?? 60_000;
   const stop = async () => {
     await Promise.all([stopChild(blob, 'blob', stopMs), stopChild(queue, 'queue', stopMs)]);
+    if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
   };
   try {
     const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);

@@ -69,7 +69,7 @@ function dyingAfter(store: BlobStore, calls: number): BlobStore {
 describe(`resumable reconcile (${BLOBS.toLocaleString('en')} blobs)`, () => {
   it(
     `completes across invocations of ${BUDGET_MS} ms, one dying part-way, and equals a one-shot reconcile`,
-    { timeout: FULL ? 3_600_000 : 600_000 },
+    { timeout: FULL ? 7_200_000 : 600_000 },
     async () => {
       const store = freshStore('ixrec');
       await seed(store);
