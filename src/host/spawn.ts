@@ -49,6 +49,16 @@ export interface HostExit {
   signal: NodeJS.Signals | null;
 }
 
+/**
+ * Node options the local host runs with, here and in `npm start` (package.json; a unit test keeps
+ * them equal). A 1,024-MiB old-generation limit: V8 sizes its heap by the limit, and with the
+ * default one of a large machine (4 GiB here, from 24 GiB of memory) it lets the heap grow to four
+ * times what was live at the last full GC before collecting again, so under load the host's RSS
+ * swings between about 1.5 and 4 times its live heap (docs/reliability.md "Memory under load"). Below
+ * 2 GiB it grows by at most 1.3–2 times. The live heap under the soak's load is about 60 MiB.
+ */
+export const HOST_NODE_ARGS = ['--max-old-space-size=1024'];
+
 /** The host CLI's path under a built repository. */
 export function hostCli(repoRoot = process.cwd()): string {
   return path.join(repoRoot, 'dist', 'src', 'host', 'cli.js');
@@ -60,6 +70,7 @@ export async function spawnHost(opts: SpawnHostOptions): Promise<SpawnedHost> {
   const cli = hostCli(root);
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsc -p tsconfig.json)`);
   const args = [
+    ...HOST_NODE_ARGS,
     ...(opts.nodeArgs ?? []),
     cli,
     '--app-dir',

@@ -58,6 +58,13 @@ export function reportMarkdown(results: Figures[], seed: number, hostile: CaseRe
         `host RSS: ${f.rssMiB.first} MiB at the start, ${f.rssMiB.max} MiB at most, ${f.rssMiB.last} MiB at the end ` +
           `(samples every 2 s: ${f.rssMiB.samples.join(' ')})`,
       );
+    if (f.minutes !== undefined)
+      details.push(
+        `per minute, median RSS / V8 heap live after full GC (most) / V8 heap committed after it (most) / full GCs: ` +
+          f.minutes
+            .map((m) => `${m.minute}: ${m.rssMiB} / ${m.liveMiB} / ${m.committedMiB} / ${m.fullGcs}`)
+            .join(', '),
+      );
     details.push(
       `statuses: ${Object.entries(f.statuses)
         .map(([k, v]) => `${k === '0' ? 'no answer' : k} ${n(v)}`)

@@ -64,6 +64,8 @@ export interface Figures {
   recoveryMs?: number;
   latencyMs?: { p50: number; p99: number; max: number };
   rssMiB?: { first: number; max: number; last: number; samples: number[] };
+  /** Per minute of the load: the median RSS sample, and V8's heap after the minute's full GCs. */
+  minutes?: MinuteFigures[];
   scratchSwept: number;
   failures: string[];
 }
@@ -351,11 +353,62 @@ export async function faults(
   }
 }
 
-/** Many collectors' worth of load for a while, readers tailing and listing; latency and host RSS. */
+export interface MinuteFigures {
+  minute: number;
+  rssMiB: number;
+  /** Full (mark-compact) GCs in the minute. */
+  fullGcs: number;
+  /** The most live heap any of them left, and the most V8 kept committed after one (MiB). */
+  liveMiB: number;
+  committedMiB: number;
+}
+
+/**
+ * One line per full GC from V8's `--trace-gc --trace-gc-ignore-scavenger`, e.g.
+ * `[1:0x5]   9164 ms: Mark-Compact 98.1 (130.2) -> 51.3 (128.9) MB, …`: ms since the process
+ * started, then used (committed) before -> after, in MB.
+ */
+const FULL_GC = /\s(\d+) ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\) MB/g;
+
+/** The load's minutes: median RSS of the samples (every 2 s) and the full GCs the host traced. */
+export function minuteFigures(
+  rss: number[],
+  gcTrace: string,
+  hostStartMs: number,
+  loadStartMs: number,
+): MinuteFigures[] {
+  const out: MinuteFigures[] = [];
+  for (let m = 0; m * 30 < rss.length; m++) {
+    const samples = rss.slice(m * 30, m * 30 + 30).sort((a, b) => a - b);
+    out.push({
+      minute: m + 1,
+      rssMiB: samples[samples.length >> 1] ?? 0,
+      fullGcs: 0,
+      liveMiB: 0,
+      committedMiB: 0,
+    });
+  }
+  for (const g of gcTrace.matchAll(FULL_GC)) {
+    const at = hostStartMs + Number(g[1]) - loadStartMs;
+    const row = out[Math.floor(at / 60_000)];
+    if (at < 0 || row === undefined) continue;
+    row.fullGcs++;
+    row.liveMiB = Math.max(row.liveMiB, Math.round(Number(g[2])));
+    row.committedMiB = Math.max(row.committedMiB, Math.round(Number(g[3])));
+  }
+  return out;
+}
+
+/**
+ * Many collectors' worth of load for a while, readers tailing and listing; latency and host RSS,
+ * with V8's full GCs traced so that live heap (what a leak grows) is told apart from the heap V8
+ * keeps committed (sized from allocation rate: the rest of RSS).
+ */
 export async function load(seed: number, o: { runMs: number; workload: Workload }): Promise<Figures> {
   const world = await World.create({ seed });
   try {
-    await world.startHost();
+    const hostStart = Date.now();
+    const host = await world.startHost(['--trace-gc', '--trace-gc-ignore-scavenger']);
     const started = Date.now();
     const ledger = new Ledger();
     const stats = new Stats();
@@ -375,6 +428,7 @@ export async function load(seed: number, o: { runMs: number; workload: Workload 
     return await finish(`load: ${o.workload.appenders} collectors`, world, ledger, stats, started, {
       latencyMs: { p50: percentile(ms, 50), p99: percentile(ms, 99), max: ms.at(-1) ?? 0 },
       rssMiB: { first: rss[0] ?? 0, max: Math.max(0, ...rss), last: rss.at(-1) ?? 0, samples: rss },
+      minutes: minuteFigures(rss, host.output(), hostStart, started),
     });
   } catch (err) {
     throw new Error(`${String(err)}\n${world.output().slice(-4000)}`);

@@ -109,10 +109,11 @@ export class World {
     };
   }
 
-  async startHost(): Promise<SpawnedHost> {
+  async startHost(nodeArgs: string[] = []): Promise<SpawnedHost> {
     this.host = await spawnHost({
       repoRoot: REPO_ROOT,
       env: this.env(),
+      nodeArgs,
       startTimeoutMs: 120_000,
       ...(this.own !== undefined && {
         args: ['--azurite', '--azurite-location', this.own.location],
