@@ -152,10 +152,10 @@ const blobsSetup: SharedSetup = {
   key: 'index-scale-blobs',
   async setup(ctx) {
     const container = ctx.container('ixblobs');
-    const pidsOf = (host: BenchHost) => [
-      host.pid,
-      ...new Set(azuritePorts(ctx.connectionString).map((p) => pidListening(p))),
-    ];
+    // Storage's processes too: Azurite's, and MariaDB's when it holds Azurite's blob metadata.
+    const db = /@[^:/]+:(\d+)\//.exec(process.env.AZURITE_METADATA_DB ?? '');
+    const storagePorts = [...azuritePorts(ctx.connectionString), ...(db ? [Number(db[1])] : [])];
+    const pidsOf = (host: BenchHost) => [host.pid, ...new Set(storagePorts.map((p) => pidListening(p)))];
     const empty = await benchHost(ctx, { container });
     let idleEmpty: number;
     let ingestEmpty: number;

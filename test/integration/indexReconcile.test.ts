@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Reconciler, reconcile, type ReconcileReport } from '../../src/core/index/reconcile.js';
+import { MAX_LISTED } from '../../src/core/index/reconcileChecks.js';
 import { logBlob, metadataBlob } from '../../src/core/layout.js';
 import type { BlobStore } from '../../src/storage/blobStore.js';
 import { StorageError } from '../../src/storage/errors.js';
@@ -102,7 +103,11 @@ describe(`resumable reconcile (${BLOBS.toLocaleString('en')} blobs)`, () => {
       console.log(`reconciled ${BLOBS} blobs in ${worked} invocations of ${BUDGET_MS} ms (+1 that died)`);
       expect(died).toBe(true);
       expect(worked).toBeGreaterThan(2);
-      expect(last).toMatchObject({ done: true, blobs: BLOBS, removed: [], changed: [] });
+      expect(last).toMatchObject({ done: true, blobs: BLOBS, removed: [] });
+      // From an empty index nothing is changed; the lists hold 1,000 names each, though, and past
+      // that a session added from its logs is found again without its metadata and named as
+      // changed (docs/indexer.md "Reconcile").
+      if (BLOBS / 10 <= MAX_LISTED) expect(last).toMatchObject({ changed: [] });
       const chunked = last as ReconcileReport;
       const byChunks = await logicalIndex(store);
 
