@@ -163,7 +163,9 @@ async function main(): Promise<void> {
     .filter((k) => process.env[k] !== undefined)
     .map((k) => `${k}=${process.env[k]}`);
   if (process.env.AZURITE_METADATA_DB) env.push('Azurite blob metadata in MariaDB (AZURITE_METADATA_DB)');
-  const measured = `${started.slice(0, 16).replace('T', ' ')} UTC${rounds === undefined ? '' : `, ${rounds} rounds`}`;
+  const measured =
+    `${started.slice(0, 16).replace('T', ' ')} UTC${rounds === undefined ? '' : `, ${rounds} rounds`}` +
+    (process.env.AZURITE_METADATA_DB ? ', Azurite metadata in MariaDB' : '');
   // Written after every scenario, so that a long run that dies part-way keeps what it measured.
   const write = (done: boolean) => {
     // This run's rows replace those of the same scenario; every other row stays as it was measured.
