@@ -28,12 +28,11 @@ export interface AzuriteOptions {
   /**
    * Keep the blob service's metadata in MySQL/MariaDB (Azurite's `AZURITE_DB`, e.g.
    * `mysql://user:pass@127.0.0.1:3306/azurite_blob`) instead of its in-memory store, whose every
-   * write scans all blobs of the account (linear in what it holds). Needs `location` for the
-   * blob contents. Only the 100,000-blob test uses it (docs/testing.md).
+   * write scans all blobs of the account (linear in what it holds). Without `location`, the contents
+   * go to a temporary folder that `stop()` removes. For the 100,000-blob runs
+   * (test/scale/with-mariadb.sh, docs/indexer.md "Tests").
    */
   sqlMetadata?: string;
-  /** Let the blob service run its periodic sweep of unreferenced data (default: only with `location` and no `sqlMetadata`). */
-  sweep?: boolean;
 }
 
 export interface Azurite {

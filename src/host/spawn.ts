@@ -55,7 +55,7 @@ export interface HostExit {
  * default one of a large machine (4 GiB here, from 24 GiB of memory) it lets the heap grow to four
  * times what was live at the last full GC before collecting again, so under load the host's RSS
  * swings between about 1.5 and 4 times its live heap (docs/reliability.md "Memory under load"). Below
- * 2 GiB it grows by at most 1.3–2 times. The live heap under the soak's load is about 60 MiB.
+ * 2 GiB it grows by at most 1.3–2 times. The live heap under the soak's load stays under 100 MiB.
  */
 export const HOST_NODE_ARGS = ['--max-old-space-size=1024'];
 
