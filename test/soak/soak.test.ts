@@ -5,6 +5,7 @@
  * docs/reliability-run.md. Replay a run with TEST_SEED=<seed> (printed).
  */
 import { writeFileSync } from 'node:fs';
+import * as prettier from 'prettier';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCorpus, runCorpus, type CaseResult } from '../hostile/run.js';
@@ -69,12 +70,15 @@ async function scenario(run: (seed: number) => Promise<Figures>): Promise<void> 
 
 let hostile: CaseResult[] = [];
 
-afterAll(() => {
-  if (FULL)
-    writeFileSync(
-      path.join(REPO_ROOT, 'docs', 'reliability-run.md'),
-      reportMarkdown(results, TEST_SEED, hostile),
-    );
+afterAll(async () => {
+  if (!FULL) return;
+  // Formatted as `prettier --check .` (part of `npm test`) wants it: the raw table is not.
+  const file = path.join(REPO_ROOT, 'docs', 'reliability-run.md');
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(
+    file,
+    await prettier.format(reportMarkdown(results, TEST_SEED, hostile), { ...options, filepath: file }),
+  );
 });
 
 const minutes = (n: number) => n * 60_000;
