@@ -2,6 +2,7 @@
 import os from 'node:os';
 import type { CaseResult } from '../hostile/run.js';
 import type { Figures } from './scenarios.js';
+import { SETTLE_MS } from './verify.js';
 
 const n = (v: number) => v.toLocaleString('en-US');
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -69,6 +70,11 @@ export function reportMarkdown(results: Figures[], seed: number, hostile: CaseRe
       `statuses: ${Object.entries(f.statuses)
         .map(([k, v]) => `${k === '0' ? 'no answer' : k} ${n(v)}`)
         .join(', ')}`,
+    );
+    details.push(
+      f.indexSettledMs >= 0
+        ? `index equal to a reconcile ${n(f.indexSettledMs)} ms after the writes stopped`
+        : `index not yet equal to a reconcile ${n(SETTLE_MS / 1000)} s after the writes stopped (its exact fields checked as above)`,
     );
     if (f.scratchSwept > 0) details.push(`scratch blobs of killed requests swept: ${f.scratchSwept}`);
     lines.push(`**${f.scenario}** (seed ${f.seed}): ${details.join('; ')}.`, '');

@@ -67,6 +67,8 @@ export interface Figures {
   /** Per minute of the load: the median RSS sample, and V8's heap after the minute's full GCs. */
   minutes?: MinuteFigures[];
   scratchSwept: number;
+  /** How long after the writes stopped the index equalled a reconcile (-1: not within the wait). */
+  indexSettledMs: number;
   failures: string[];
 }
 
@@ -171,6 +173,7 @@ async function finish(
     duplicatesStored: verdict.duplicatesStored,
     answered503: stats.count(503),
     scratchSwept: verdict.scratchSwept,
+    indexSettledMs: verdict.indexSettledMs,
     failures: failures(verdict, ledger),
     ...extra,
   };
