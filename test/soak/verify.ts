@@ -112,13 +112,22 @@ async function allSessions(store: BlobStore, cluster: string) {
   return out;
 }
 
+/** A session's log blobs with when each was created and last written, in ms after `stoppedAt`. */
+async function blobTimes(store: BlobStore, cluster: string, session: string, stoppedAt: number) {
+  const page = await store.list({ prefix: `log/${cluster}_${NAMESPACE}/${session}/`, pageSize: 100 });
+  const at = (d: Date | undefined) => (d === undefined ? '?' : String(d.getTime() - stoppedAt));
+  return `blobs, created/modified ms after the writes stopped: ${page.blobs
+    .map((b) => `${b.name.split('/').slice(-2).join('/')} ${at(b.createdOn)}/${at(b.lastModified)}`)
+    .join(', ')}`;
+}
+
 /**
  * The index against a reconcile. Membership (sessions added/removed) must match exactly, and so must
  * each entry's clusterId, create time, nodes and files; `bytes` and `lastActivity` may only lag (they
  * are exact 25 s after the last write, docs/indexer.md "Freshness and cost", which the wait in
  * `verify` may not reach when a kill left the compactor's lease to expire).
  */
-async function indexDifferences(store: BlobStore, clusters: string[]): Promise<string[]> {
+async function indexDifferences(store: BlobStore, clusters: string[], stoppedAt: number): Promise<string[]> {
   const dry = await reconcile(store, { dryRun: true });
   const diffs = [...dry.added.map((s) => `missing ${s}`), ...dry.removed.map((s) => `stale ${s}`)];
   type Entry = Awaited<ReturnType<typeof clusterSessions>>['sessions'][number];
@@ -137,7 +146,10 @@ async function indexDifferences(store: BlobStore, clusters: string[]): Promise<s
       const was = before.get(key);
       if (was === undefined) continue; // reported above
       const exact = (e: Entry) => JSON.stringify([e.clusterId, e.createTime, e.nodes, e.files]);
-      if (exact(was) !== exact(truth)) diffs.push(`${key}: ${exact(was)} ≠ ${exact(truth)}`);
+      if (exact(was) !== exact(truth))
+        diffs.push(
+          `${key}: ${exact(was)} ≠ ${exact(truth)} (${await blobTimes(store, c, truth.sessionName, stoppedAt)})`,
+        );
       if (was.bytes > truth.bytes) diffs.push(`${key}: ${was.bytes} bytes indexed, ${truth.bytes} stored`);
       if ((was.lastActivity ?? '') > (truth.lastActivity ?? ''))
         diffs.push(`${key}: lastActivity ahead of the data`);
@@ -166,7 +178,7 @@ export async function verify(world: World, ledger: Ledger, settleMs = SETTLE_MS)
   let indexSettledMs = -1;
   while (Date.now() < from + settleMs) {
     const dry = await reconcile(store, { dryRun: true });
-    if (dry.added.length === 0 && dry.removed.length === 0 && dry.written === 0) {
+    if (dry.added.length + dry.removed.length + dry.corrections + dry.written === 0) {
       indexSettledMs = Date.now() - from;
       break;
     }
@@ -204,7 +216,17 @@ export async function verify(world: World, ledger: Ledger, settleMs = SETTLE_MS)
     }
   }
   const clusters = [...new Set(ledger.files.map((f) => f.cluster))];
-  const index = await indexDifferences(store, clusters);
+  const index = await indexDifferences(store, clusters, from);
+  if (index.length > 0) {
+    // What the host's triggers said, for the diagnosis.
+    const out = world.output();
+    const count = (re: RegExp) => out.match(re)?.length ?? 0;
+    index.unshift(
+      `host: ${count(/Executed 'Functions\.index\w+' \(Failed/g)} failed indexer invocations, ` +
+        `${count(/moved to the poison queue/g)} poisoned, ${count(/blob scan for .* failed/g)} failed scans; ` +
+        `settle: ${indexSettledMs} ms`,
+    );
+  }
   const strayBlobs = (await allBlobs(store))
     .map((b) => b.name)
     .filter((n) => parseBlobName(n).kind === 'unknown');
