@@ -193,13 +193,15 @@ async function main(): Promise<void> {
     writeFileSync(file, doc + notes);
   };
   let open:
-    { shared: SharedSetup | undefined; azurite: Azurite; ctx: BenchContext; state: unknown } | undefined;
+    | { shared: SharedSetup | undefined; azurite: Azurite; ctx: BenchContext; state: unknown; ready: boolean }
+    | undefined;
   const close = async () => {
     if (open === undefined) return;
-    const { shared, azurite, ctx, state } = open;
+    const { shared, azurite, ctx, state, ready } = open;
     open = undefined;
     try {
-      await shared?.teardown?.(ctx, state);
+      // A setup that failed cleaned up after itself (or left nothing to tear down).
+      if (ready) await shared?.teardown?.(ctx, state);
     } finally {
       await azurite.stop();
     }
@@ -223,10 +225,11 @@ async function main(): Promise<void> {
             container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
             log,
           };
-          open = { shared: s.shared, azurite, ctx, state: undefined };
+          open = { shared: s.shared, azurite, ctx, state: undefined, ready: false };
           if (s.shared !== undefined) {
             log(`  shared setup "${s.shared.key}"…`);
             open.state = await s.shared.setup(ctx);
+            open.ready = true;
             ctx.shared = open.state;
           }
         }

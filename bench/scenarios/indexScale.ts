@@ -138,7 +138,7 @@ async function ingestRate(host: BenchHost, tag: string): Promise<number> {
     pool(files, 4, async (i) => {
       const url = `${host.baseUrl}/api/v1/logs/default/ingest/session_2026-09-09_09-09-09_${tag}/head/f${i}.log?offset=0`;
       const res = await fetch(url, { method: 'PUT', body, headers: { 'Content-Type': 'text/plain' } });
-      if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
+      if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     }),
   );
@@ -151,6 +151,10 @@ const nextTag = () => String(++tags).padStart(6, '0');
 const blobsSetup: SharedSetup = {
   key: 'index-scale-blobs',
   async setup(ctx) {
+    if (process.env.AZURITE_METADATA_DB !== undefined)
+      throw new Error(
+        "Azurite's SQL metadata store has no append blobs (501 APINotImplemented): these scenarios ingest logs; run them without AZURITE_METADATA_DB",
+      );
     const container = ctx.container('ixblobs');
     // Storage's processes too: Azurite's, and MariaDB's when it holds Azurite's blob metadata.
     const db = /@[^:/]+:(\d+)\//.exec(process.env.AZURITE_METADATA_DB ?? '');

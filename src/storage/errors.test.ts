@@ -30,6 +30,15 @@ describe('toStorageError', () => {
     expect(toStorageError(new Error('socket hang up'), 'x').kind).toBe('unavailable');
     expect(toStorageError(restError(500, 'InternalError'), 'x').kind).toBe('unavailable');
   });
+  it('maps 501 (an operation this storage lacks) to a failure that is not retried', () => {
+    const e = toStorageError(restError(501, 'APINotImplemented'), 'append to f');
+    expect(e).toMatchObject({ kind: 'other', status: 501, code: 'APINotImplemented' });
+    expect(e.retryAfterSeconds).toBeUndefined();
+    expect(e.message).toBe(
+      'append to f: storage does not implement this operation (APINotImplemented); ' +
+        'if it is Azurite, use its default (in-memory or disk) metadata store, not a SQL one',
+    );
+  });
   it('maps a call cut by its client-side deadline to unavailable with code ClientTimeout', () => {
     const aborted = Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
     expect(toStorageError(aborted, 'read x')).toMatchObject({

@@ -110,6 +110,18 @@ export function toStorageError(err: unknown, what: string): StorageError {
       status,
     );
   }
+  if (status === 501) {
+    // Not a passing failure: this storage cannot do the operation at all (Azurite with its blob
+    // metadata in SQL has no append blobs). Retrying would never help, so no Retry-After.
+    return new StorageError(
+      'other',
+      `${what}: storage does not implement this operation (${code ?? status}); ` +
+        'if it is Azurite, use its default (in-memory or disk) metadata store, not a SQL one',
+      undefined,
+      code,
+      status,
+    );
+  }
   if (status >= 500) {
     return new StorageError(
       'unavailable',
