@@ -53,9 +53,14 @@ export function azuritePorts(connectionString: string): number[] {
 
 /** Share of one core (percent) that `pids` used together during `ms`. */
 export async function cpuShare(pids: number[], ms: number): Promise<number> {
-  const before = pids.reduce((n, p) => n + cpuSeconds(p), 0);
+  return (await cpuShares(pids, ms)).reduce((a, b) => a + b, 0);
+}
+
+/** Each process's share of a core (%) over `ms`, in the order of `pids`. */
+export async function cpuShares(pids: number[], ms: number): Promise<number[]> {
+  const before = pids.map((p) => cpuSeconds(p));
   const started = performance.now();
   await new Promise((r) => setTimeout(r, ms));
-  const used = pids.reduce((n, p) => n + cpuSeconds(p), 0) - before;
-  return (100 * used) / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  return pids.map((p, i) => (100 * (cpuSeconds(p) - (before[i] ?? 0))) / seconds);
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
+import * as prettier from 'prettier';
 import { startAzurite, type Azurite } from '../src/host/azurite.js';
 import { median, type BenchContext, type Result, type Scenario, type SharedSetup } from './harness.js';
 import { collectorScenarios } from './scenarios/collector.js';
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
     `${started.slice(0, 16).replace('T', ' ')} UTC${rounds === undefined ? '' : `, ${rounds} rounds`}` +
     (process.env.AZURITE_METADATA_DB ? ', Azurite metadata in MariaDB' : '');
   // Written after every scenario, so that a long run that dies part-way keeps what it measured.
-  const write = (done: boolean) => {
+  const write = async (done: boolean) => {
     // This run's rows replace those of the same scenario; every other row stays as it was measured.
     const ours = new Map(results.map((r) => [r.scenario.name, cells(r, measured)]));
     const rows = before.map((row) => ours.get(row[0] ?? '') ?? row);
@@ -190,7 +191,9 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, doc + notes);
+    // Formatted as `prettier --check .` (part of `npm test`) wants it: the raw table is not.
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    writeFileSync(file, await prettier.format(doc + notes, { ...options, filepath: file }));
   };
   let open:
     | { shared: SharedSetup | undefined; azurite: Azurite; ctx: BenchContext; state: unknown; ready: boolean }
@@ -251,13 +254,13 @@ async function main(): Promise<void> {
         process.exitCode = 1;
         await close().catch((e: unknown) => log(`  closing after the failure: ${String(e)}`));
       }
-      write(false);
+      await write(false);
     }
   } finally {
     await close();
   }
   process.stdout.write(`\n${table(results.map((r) => cells(r, measured)))}\n`);
-  write(true);
+  await write(true);
   process.stderr.write(`results written to ${path.relative(process.cwd(), file)}\n`);
 }
 
