@@ -20,6 +20,13 @@ export interface HostConfig {
   keys: HostKeys;
   /** Blob-trigger container scan interval. LOCAL_HOST_BLOB_POLL_MS; default 1000. */
   blobPollMs: number;
+  /**
+   * Between two scan pages once a whole pass found nothing. LOCAL_HOST_BLOB_IDLE_SCAN_MS; default
+   * 10 × the poll, at most 10 s (Azure's pace). Slower makes an idle host cheaper over a container of
+   * many blobs, where each page costs Azurite in-memory seconds; blobs written by other processes are
+   * then found later (this process's own writes are seen at once).
+   */
+  blobIdleScanMs: number;
   /** Blob-trigger invocations running at once. LOCAL_HOST_BLOB_CONCURRENCY; default 8. */
   blobConcurrency: number;
   /** Host id for receipts and queue names. LOCAL_HOST_ID; default "localhost". */
@@ -77,6 +84,7 @@ export function loadHostConfig(env: Env = process.env): HostConfig {
     .map((k) => k.trim())
     .filter((k) => k !== '');
   const master = env.LOCAL_HOST_MASTER_KEY?.trim();
+  const blobPollMs = intSetting(env, 'LOCAL_HOST_BLOB_POLL_MS', 1_000, 10);
   return {
     maxRequestBodyBytes: intSetting(env, 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', 104_857_600, 1),
     auth: boolSetting(env, 'LOCAL_HOST_AUTH'),
@@ -84,7 +92,8 @@ export function loadHostConfig(env: Env = process.env): HostConfig {
       master: master === undefined || master === '' ? DEFAULT_KEYS.master : master,
       function: fnKeys.length > 0 ? fnKeys : DEFAULT_KEYS.function,
     },
-    blobPollMs: intSetting(env, 'LOCAL_HOST_BLOB_POLL_MS', 1_000, 10),
+    blobPollMs,
+    blobIdleScanMs: intSetting(env, 'LOCAL_HOST_BLOB_IDLE_SCAN_MS', Math.min(10 * blobPollMs, 10_000), 10),
     blobConcurrency: intSetting(env, 'LOCAL_HOST_BLOB_CONCURRENCY', 8, 1),
     blobMaxContentBytes: intSetting(env, 'LOCAL_HOST_BLOB_MAX_CONTENT_BYTES', 16 * 1024 * 1024, 0),
     hostId: env.LOCAL_HOST_ID?.trim() || 'localhost',

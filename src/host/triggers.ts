@@ -42,6 +42,7 @@ function listenerFor(
     hostId: opts.config.hostId,
     maxDequeueCount: opts.maxDequeueCount,
     pollMs: opts.config.blobPollMs,
+    idleScanMs: opts.config.blobIdleScanMs,
     timeoutMs: opts.timeoutMs,
     eventGrid,
     ...(deferred && {
