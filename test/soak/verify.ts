@@ -112,11 +112,11 @@ async function allSessions(store: BlobStore, cluster: string) {
   return out;
 }
 
-/** A session's log blobs with when each was created and last written, in ms after `stoppedAt`. */
+/** A session's first 100 log blobs with when each was created and last written, in ms after `stoppedAt`. */
 async function blobTimes(store: BlobStore, cluster: string, session: string, stoppedAt: number) {
   const page = await store.list({ prefix: `log/${cluster}_${NAMESPACE}/${session}/`, pageSize: 100 });
   const at = (d: Date | undefined) => (d === undefined ? '?' : String(d.getTime() - stoppedAt));
-  return `blobs, created/modified ms after the writes stopped: ${page.blobs
+  return `first 100 blobs, created/modified ms after the writes stopped: ${page.blobs
     .map((b) => `${b.name.split('/').slice(-2).join('/')} ${at(b.createdOn)}/${at(b.lastModified)}`)
     .join(', ')}`;
 }
@@ -168,8 +168,9 @@ export const SETTLE_MS = 60_000;
 /**
  * Waits until a dry reconcile would change nothing (the triggers, the compactor and the trailing
  * re-reads have caught up) or `settleMs` has passed, then checks everything. Ending the wait when
- * the dry run's count merely stops moving is too early: a trigger waiting out a retry after an
- * outage leaves the count still for seconds (CI, 2026-11-30: two files missing 2 s in).
+ * the dry run's `written` merely stops moving is too early: a trigger waiting out a retry after an
+ * outage leaves it still for seconds, and it counts only the summary and newest-sessions documents,
+ * not the corrections a lagging page entry needs (CI, 2026-11-30: two files missing 2 s in).
  */
 export async function verify(world: World, ledger: Ledger, settleMs = SETTLE_MS): Promise<Verdict> {
   const store = world.direct;
