@@ -346,8 +346,7 @@ export class BlobTriggerListener {
         .finally(() => {
           this.#running.delete(blob);
           this.#inFlight.delete(p);
-          this.opts.slots.release();
-          this.#pump();
+          this.opts.slots.release(); // offers the slot to every listener in turn, this one too
         });
       this.#inFlight.add(p);
     }
