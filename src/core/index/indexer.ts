@@ -9,7 +9,7 @@
 import type { BlobStore } from '../../storage/blobStore.js';
 import { parseBlobName, sessionDocBlob } from '../layout.js';
 import { Compactor } from './compactor.js';
-import { classify, observe } from './facts.js';
+import { classify, observe, type ObservedProps } from './facts.js';
 import { trailingDue, writeNews, writeRelist } from './journal.js';
 import { readDoc, type Warn } from './pages.js';
 import { parse } from './schema.js';
@@ -51,12 +51,16 @@ export class Indexer {
     });
   }
 
-  /** Writes the journal mark a blob's current state calls for; never throws for a bad name. */
-  async mark(name: string, warn: Warn = () => {}): Promise<IndexOutcome> {
+  /**
+   * Writes the journal mark a blob's current state calls for; never throws for a bad name. `known`:
+   * its properties as read from storage after the write being indexed (the trigger's host read
+   * them); without them they are read here.
+   */
+  async mark(name: string, warn: Warn = () => {}, known: ObservedProps | null = null): Promise<IndexOutcome> {
     const parsed = parseBlobName(name);
     if (parsed.kind === 'index') return { status: 'ignored', reason: 'the index’s own blob', marks: 0 };
     if (parsed.kind === 'unknown') return { status: 'skipped', reason: parsed.reason, marks: 0 };
-    const props = await this.store.properties(name);
+    const props = known ?? (await this.store.properties(name));
     if (props === null) return { status: 'gone', reason: 'the blob no longer exists', marks: 0 };
     const observed = observe(name, props);
     if (!observed.ok) return { status: 'skipped', reason: observed.reason, marks: 0 };
