@@ -16,6 +16,14 @@ import { isNotFound, serviceCode, StorageError, toStorageError } from './errors.
 
 /** Attempts a read-modify-write makes before it reports a conflict. */
 const UPDATE_ATTEMPTS = 12;
+/**
+ * Sub-requests per blob batch (the service takes 256). Fewer, because Azurite does a batch's
+ * sub-requests one after the other without serving anything else: 256 deletes in a container of
+ * thousands of blobs held it for over 10 s (every other request timed out meanwhile).
+ */
+const BATCH_MAX = 32;
+/** A batch's deadline: a small operation's, plus this much per sub-request. */
+const BATCH_MS_PER_ITEM = 100;
 
 function propsOf(
   name: string,
@@ -57,6 +65,8 @@ function itemProps(item: BlobItem): BlobProps {
 export class AzureBlobStore implements BlobStore {
   private readonly client: ContainerClient;
   private ready: Promise<void> | undefined;
+  /** The account refused a blob batch: deletes go one by one from then on. */
+  private noBatch = false;
 
   constructor(
     service: BlobServiceClient,
@@ -273,13 +283,22 @@ export class AzureBlobStore implements BlobStore {
     contentType: string,
     metadata?: Record<string, string>,
   ): Promise<boolean> {
+    return (await this.create(name, body, contentType, metadata)) !== null;
+  }
+
+  async create(
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<{ etag: string; lastModified: Date } | null> {
     return this.write(`write ${name}`, async () => {
       try {
-        await this.uploadBlob(name, body, contentType, { ifNoneMatch: '*' }, metadata);
-        return true;
+        const r = await this.uploadBlob(name, body, contentType, { ifNoneMatch: '*' }, metadata);
+        return { etag: r.etag ?? '', lastModified: r.lastModified ?? new Date() };
       } catch (err) {
         const code = serviceCode(err);
-        if (code === 'BlobAlreadyExists' || code === 'ConditionNotMet') return false;
+        if (code === 'BlobAlreadyExists' || code === 'ConditionNotMet') return null;
         if (code === 'ContainerNotFound') throw err;
         throw toStorageError(err, `write ${name}`);
       }
@@ -370,6 +389,65 @@ export class AzureBlobStore implements BlobStore {
       if (isNotFound(err) || serviceCode(err) === 'ConditionNotMet') return false;
       throw toStorageError(err, `delete ${name}`);
     }
+  }
+
+  async deleteMany(items: { name: string; etag?: string }[]): Promise<number> {
+    let deleted = 0;
+    for (let i = 0; i < items.length; i += BATCH_MAX) {
+      const chunk = items.slice(i, i + BATCH_MAX);
+      if (chunk.length === 1 || this.noBatch) {
+        for (const it of chunk) if (await this.delete(it.name, it.etag)) deleted++;
+        continue;
+      }
+      const outcome = await this.deleteBatch(chunk);
+      if (outcome === 'unsupported') {
+        this.noBatch = true;
+        i -= BATCH_MAX; // the same chunk again, one by one
+        continue;
+      }
+      deleted += outcome;
+    }
+    return deleted;
+  }
+
+  /** One blob batch of deletes; 'unsupported' when the account refuses batches (then deletes go one by one). */
+  private async deleteBatch(items: { name: string; etag?: string }[]): Promise<number | 'unsupported'> {
+    const what = `delete ${items.length} blobs (${items[0]?.name ?? ''} …) in a batch`;
+    const client = this.client.getBlobBatchClient();
+    const batch = client.createBatch();
+    for (const it of items) {
+      await batch.deleteBlob(
+        this.client.getBlobClient(it.name),
+        it.etag === undefined ? {} : { conditions: { ifMatch: it.etag } },
+      );
+    }
+    let res;
+    try {
+      const ms = this.deadlines.operationMs + items.length * BATCH_MS_PER_ITEM;
+      res = await client.submitBatch(batch, { abortSignal: deadline(ms) });
+    } catch (err) {
+      const e = toStorageError(err, what);
+      // An account without blob batches (some hierarchical-namespace accounts) answers 4xx to the
+      // batch itself: not a failure of the deletes, which then go one by one.
+      if (e.kind === 'other' || serviceCode(err) === 'FeatureNotSupported') return 'unsupported';
+      throw e;
+    }
+    let deleted = 0;
+    for (const sub of res.subResponses) {
+      if (sub.status >= 200 && sub.status < 300) deleted++;
+      else if (sub.status !== 404 && sub.status !== 412) {
+        const kind = sub.status === 429 ? 'throttled' : sub.status >= 500 ? 'unavailable' : 'other';
+        const text = `${what}: ${sub._request.url} answered ${sub.status} ${sub.errorCode ?? ''}`;
+        throw new StorageError(
+          kind,
+          text.trimEnd(),
+          kind === 'other' ? undefined : 1,
+          sub.errorCode,
+          sub.status,
+        );
+      }
+    }
+    return deleted;
   }
 
   async stageBlock(name: string, id: string, data: Uint8Array): Promise<void> {

@@ -74,6 +74,13 @@ export interface BlobStore {
   /** Reads a small blob whole with its ETag; null when absent. */
   readText(name: string): Promise<Versioned | null>;
   list(options: ListOptions): Promise<ListPage>;
+  /** Writes a block blob only if none exists: its ETag and modification time, or null when one did. */
+  create(
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<{ etag: string; lastModified: Date } | null>;
   /** Writes a block blob only if none exists; false when one did. */
   putIfAbsent(
     name: string,
@@ -107,6 +114,12 @@ export interface BlobStore {
   ): Promise<UpdateResult>;
   /** Deletes a blob (only if its ETag is still `etag`, when given); false when absent or changed. */
   delete(name: string, etag?: string): Promise<boolean>;
+  /**
+   * Deletes many blobs, each only at its ETag when given, in as few requests as the service allows
+   * (blob batches of 32); a blob already gone or changed is left, as `delete` leaves it.
+   * Returns how many were deleted.
+   */
+  deleteMany(items: { name: string; etag?: string }[]): Promise<number>;
   /**
    * Uploads one uncommitted block of a block blob (`id`: base64, all ids of a blob the same length).
    * Uncommitted blocks are invisible: the blob does not exist (or keeps its old content) until

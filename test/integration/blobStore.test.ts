@@ -173,6 +173,21 @@ describe('AzureBlobStore against Azurite', () => {
     expect(await store.delete('x')).toBe(false);
     expect(await store.properties('x')).toBeNull();
   });
+
+  it('deletes many in batches (of 32), each only at its ETag, leaving changed and absent ones', async () => {
+    const store = freshStore();
+    const etags: string[] = [];
+    for (let i = 0; i < 300; i++)
+      etags.push(await store.put(`m/${String(i).padStart(3, '0')}`, '', 'text/plain'));
+    const changed = await store.put('m/007', 'changed', 'text/plain'); // after its ETag was taken
+    const items = etags.map((etag, i) => ({ name: `m/${String(i).padStart(3, '0')}`, etag }));
+    items.push({ name: 'm/absent', etag: changed });
+    items.push({ name: 'm/299', etag: etags[299] as string }); // twice: the second finds it gone
+    expect(await store.deleteMany(items)).toBe(299);
+    const left = await store.list({ prefix: 'm/', pageSize: 1000 });
+    expect(left.blobs.map((b) => b.name)).toEqual(['m/007']);
+    expect(await store.deleteMany([])).toBe(0);
+  });
 });
 
 describe('storage failures surface as typed errors, never as empty or absent', () => {

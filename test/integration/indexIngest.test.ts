@@ -6,7 +6,10 @@
  * sessions, 20 clusters) runs over real HTTP through the local host in test/e2e/index.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { Compactor } from '../../src/core/index/compactor.js';
+import { Indexer } from '../../src/core/index/indexer.js';
 import { reconcile } from '../../src/core/index/reconcile.js';
+import { metadataBlob } from '../../src/core/layout.js';
 import { appendLog } from '../../src/functions/appendLog.js';
 import { listClusters } from '../../src/functions/listClusters.js';
 import { listClustersV1 } from '../../src/functions/listClustersV1.js';
@@ -107,4 +110,39 @@ describe('indexer over data from the ingest handlers', () => {
       });
     },
   );
+
+  it('lists a new session by the next compaction round, before any trigger ran; the trigger then finds it indexed', async () => {
+    const store = useFreshApp();
+    const params = {
+      namespace: 'ns-a',
+      cluster: 'rc-new',
+      session: session(0, 1),
+      node: 'head',
+      file: 'raylet.out',
+    };
+    expect((await call(appendLog, putRequest({ offset: 0, body: 'hello\n', params }))).status).toBe(200);
+    // No blob trigger has run: only the compactor, as a timer tick (trailing re-reads not yet due).
+    await new Compactor(store).run(10_000);
+    const rows = (await call(listClusters, get('/api/clusters'))).body as unknown as {
+      name: string;
+      namespace: string;
+      sessionName: string;
+    }[];
+    expect(rows.map((r) => [r.namespace, r.name, r.sessionName])).toEqual([
+      ['ns-a', 'rc-new', session(0, 1)],
+    ]);
+    // The metadata trigger, when it comes: nothing new, nothing written.
+    const blob = metadataBlob('ns-a', 'rc-new', session(0, 1));
+    expect(await new Indexer(store).mark(blob)).toEqual({ status: 'unchanged', marks: 0 });
+    // And once the rest is indexed, the index equals a reconcile's.
+    await replay(store, await allData(store), 1, 1);
+    await drain(store);
+    expect(await reconcile(store)).toMatchObject({
+      added: [],
+      removed: [],
+      changed: [],
+      corrections: 0,
+      written: 0,
+    });
+  });
 });

@@ -153,6 +153,8 @@ interface Outcome {
   written: boolean;
   /** ClusterIds whose source left the doc in this round. */
   gone: string[];
+  /** ClusterIds whose source the doc held before this round. */
+  had: string[];
 }
 
 async function applySession(r: Round, w: Work): Promise<Outcome> {
@@ -169,18 +171,19 @@ async function applySession(r: Round, w: Work): Promise<Outcome> {
   };
   const after = applyWork(base, w);
   const gone = [...w.logs.keys()].filter((cid) => after.logs[cid] === undefined);
+  const had = Object.keys(before?.logs ?? {});
   const same = before !== null && canonical(before) === canonical(after);
   if (same || (before === null && read.etag === null && isEmpty(after))) {
     const entry = before === null || read.etag === null ? null : entryOf(before, read.etag);
-    return { key: w.key, entry, written: false, gone };
+    return { key: w.key, entry, written: false, gone, had };
   }
   await r.guard();
   if (isEmpty(after)) {
     if (read.etag !== null) await deleteDoc(r.store, name, read.etag);
-    return { key: w.key, entry: null, written: true, gone };
+    return { key: w.key, entry: null, written: true, gone, had };
   }
   const etag = await writeDoc(r.store, name, after, read.etag, docMetadata(after));
-  return { key: w.key, entry: entryOf(after, etag), written: true, gone };
+  return { key: w.key, entry: entryOf(after, etag), written: true, gone, had };
 }
 
 /**
@@ -189,19 +192,36 @@ async function applySession(r: Round, w: Work): Promise<Outcome> {
  * after one that failed between the two writes still records it.
  */
 async function applyRegistry(r: Round, outcomes: Outcome[]): Promise<void> {
-  const sources = new Map<string, { ref: SessionRef; set: Map<string, boolean> }>();
+  const sources = new Map<string, { ref: SessionRef; set: Map<string, boolean>; fresh: boolean }>();
   const note = (o: Outcome, cid: string, present: boolean) => {
     const ref = { cluster: o.key.cluster, clusterId: cid, session: o.key.session };
-    const f = sources.get(refKey(ref)) ?? { ref, set: new Map<string, boolean>() };
+    const f = sources.get(refKey(ref)) ?? { ref, set: new Map<string, boolean>(), fresh: true };
     f.set.set(o.key.namespace, present);
+    f.fresh &&= present && !o.had.includes(cid);
     sources.set(refKey(ref), f);
   };
   for (const o of outcomes) {
     for (const cid of o.entry?.clusterIds ?? []) note(o, cid, true);
     for (const cid of o.gone) note(o, cid, false);
   }
-  await eachLimit([...sources.values()], r.concurrency, async ({ ref, set }) => {
-    const registry = r.registries.get(refKey(ref)) ?? { ref, ...(await readRegistry(r.store, ref)) };
+  await eachLimit([...sources.values()], r.concurrency, async ({ ref, set, fresh }) => {
+    const read = r.registries.get(refKey(ref));
+    if (read === undefined && fresh) {
+      // A source new to every doc of the round (a new session, most often): its entry is most
+      // likely absent as well, so it is created without a read; if it exists after all, the
+      // creation fails and it is read and merged as any other.
+      const namespaces = [...set.keys()].sort();
+      await r.guard();
+      const created = await r.store.putVersioned(
+        logSourceBlob(ref),
+        canonical({ namespaces }),
+        'application/json',
+        null,
+        { ns: namespaces.join(',') },
+      );
+      if (created !== null) return;
+    }
+    const registry = read ?? { ref, ...(await readRegistry(r.store, ref)) };
     const ns = new Set(registry.namespaces);
     for (const [n, present] of set) {
       if (present) ns.add(n);
@@ -263,6 +283,6 @@ export async function applyMarks(
     await applyToRecent(store, added, removed, summary, guard, warn);
   }
   await guard();
-  await eachLimit(items, concurrency, async (i) => void (await store.delete(i.name, i.etag)));
+  await store.deleteMany(items.map((i) => ({ name: i.name, etag: i.etag })));
   return { marks: items.length, sessions: outcomes.filter((o) => o.written).length };
 }

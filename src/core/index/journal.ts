@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { BlobStore } from '../../storage/blobStore.js';
 import { JOURNAL, markBlob, parseMarkBlob, type Mark, type SessionKey } from '../layout.js';
-import type { Observation } from './facts.js';
+import { observe, type Observation } from './facts.js';
 import { quoted } from './pages.js';
 import type { LogFacts, MetaFacts } from './schema.js';
 
@@ -128,6 +128,18 @@ export async function noteAppend(
   if (seen.has(name)) return;
   await store.putIfAbsent(name, '', EMPTY_TYPE);
   seen.set(name, true);
+}
+
+/**
+ * The ingest hook for a session's `metadata.json` that ingest itself just created (`lastModified`:
+ * the creation's, as storage answered it): the news mark the blob trigger would write for it, under
+ * the same name. The session is then listed by the next compaction round — the trigger's own, or the
+ * timer's — without waiting for the trigger to reach this blob, which can be a minute behind during a
+ * burst; when it does, it finds the session indexed and writes nothing.
+ */
+export async function noteCreated(store: BlobStore, name: string, lastModified: Date): Promise<void> {
+  const o = observe(name, { size: 0, lastModified, createdOn: lastModified, metadata: {} });
+  if (o.ok) await writeNews(store, name, o.observation);
 }
 
 /** A mark as listed: its name, version and what it asks. */

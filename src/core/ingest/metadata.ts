@@ -4,6 +4,7 @@
  */
 import { storeCache } from '../storeCache.js';
 import type { BlobStore } from '../../storage/blobStore.js';
+import { noteCreated } from '../index/journal.js';
 import { metadataBlob } from '../layout.js';
 import { parseSession } from '../session.js';
 
@@ -66,9 +67,10 @@ export async function ensureMetadata(
   const base = baseMetadata(t);
   if (Object.keys(extra).length === 0) {
     if (known(store).has(name)) return 'unchanged';
-    const created = await store.putIfAbsent(name, JSON.stringify(base), JSON_TYPE);
+    const created = await store.create(name, JSON.stringify(base), JSON_TYPE);
+    if (created !== null) await noteCreated(store, name, created.lastModified);
     known(store).set(name, true);
-    return created ? 'written' : 'unchanged';
+    return created !== null ? 'written' : 'unchanged';
   }
   const r = await store.update(
     name,
