@@ -12,7 +12,7 @@ import type {
   Versioned,
 } from './blobStore.js';
 import { DEFAULT_DEADLINES, deadline, idleGuarded, uploadMs, type StorageDeadlines } from './deadlines.js';
-import { isNotFound, serviceCode, StorageError, toStorageError } from './errors.js';
+import { batchFailure, isNotFound, serviceCode, StorageError, toStorageError } from './errors.js';
 
 /** Attempts a read-modify-write makes before it reports a conflict. */
 const UPDATE_ATTEMPTS = 12;
@@ -65,7 +65,7 @@ function itemProps(item: BlobItem): BlobProps {
 export class AzureBlobStore implements BlobStore {
   private readonly client: ContainerClient;
   private ready: Promise<void> | undefined;
-  /** The account refused a blob batch: deletes go one by one from then on. */
+  /** The account refused a blob batch: deletes go one by one (a chunk at once) from then on. */
   private noBatch = false;
 
   constructor(
@@ -395,23 +395,19 @@ export class AzureBlobStore implements BlobStore {
     let deleted = 0;
     for (let i = 0; i < items.length; i += BATCH_MAX) {
       const chunk = items.slice(i, i + BATCH_MAX);
-      if (chunk.length === 1 || this.noBatch) {
-        for (const it of chunk) if (await this.delete(it.name, it.etag)) deleted++;
+      const batched = chunk.length > 1 && !this.noBatch ? await this.deleteBatch(chunk) : 'refused';
+      if (batched !== 'refused') {
+        deleted += batched;
         continue;
       }
-      const outcome = await this.deleteBatch(chunk);
-      if (outcome === 'unsupported') {
-        this.noBatch = true;
-        i -= BATCH_MAX; // the same chunk again, one by one
-        continue;
-      }
-      deleted += outcome;
+      const done = await Promise.all(chunk.map((it) => this.delete(it.name, it.etag)));
+      deleted += done.filter(Boolean).length;
     }
     return deleted;
   }
 
-  /** One blob batch of deletes; 'unsupported' when the account refuses batches (then deletes go one by one). */
-  private async deleteBatch(items: { name: string; etag?: string }[]): Promise<number | 'unsupported'> {
+  /** One blob batch of deletes: how many were deleted, or 'refused' (the account takes no batches: one by one from now on). */
+  private async deleteBatch(items: { name: string; etag?: string }[]): Promise<number | 'refused'> {
     const what = `delete ${items.length} blobs (${items[0]?.name ?? ''} …) in a batch`;
     const client = this.client.getBlobBatchClient();
     const batch = client.createBatch();
@@ -426,11 +422,11 @@ export class AzureBlobStore implements BlobStore {
       const ms = this.deadlines.operationMs + items.length * BATCH_MS_PER_ITEM;
       res = await client.submitBatch(batch, { abortSignal: deadline(ms) });
     } catch (err) {
-      const e = toStorageError(err, what);
-      // An account without blob batches (some hierarchical-namespace accounts) answers 4xx to the
-      // batch itself: not a failure of the deletes, which then go one by one.
-      if (e.kind === 'other' || serviceCode(err) === 'FeatureNotSupported') return 'unsupported';
-      throw e;
+      const failure = batchFailure(err, what);
+      if (failure === 'gone') return 0;
+      if (failure === 'refused') this.noBatch = true;
+      else throw failure;
+      return 'refused';
     }
     let deleted = 0;
     for (const sub of res.subResponses) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNotFound, toStorageError } from './errors.js';
+import { batchFailure, isNotFound, StorageError, toStorageError } from './errors.js';
 
 function restError(statusCode: number | undefined, code?: string, headers: Record<string, string> = {}) {
   return {
@@ -51,5 +51,22 @@ describe('toStorageError', () => {
     expect(isNotFound(restError(404, 'BlobNotFound'))).toBe(true);
     expect(isNotFound(restError(403))).toBe(false);
     expect(isNotFound(new Error('x'))).toBe(false);
+  });
+});
+
+describe('batchFailure', () => {
+  it('tells a gone container and an account without batches from failures to throw', () => {
+    expect(batchFailure(restError(404, 'ContainerNotFound'), 'x')).toBe('gone');
+    expect(batchFailure(restError(400, 'FeatureNotSupported'), 'x')).toBe('refused');
+    expect(batchFailure(restError(501, 'APINotImplemented'), 'x')).toBe('refused');
+    for (const [status, kind] of [
+      [403, 'auth'],
+      [503, 'unavailable'],
+      [429, 'throttled'],
+    ] as const) {
+      const f = batchFailure(restError(status), 'delete 32 blobs in a batch');
+      expect(f).toBeInstanceOf(StorageError);
+      expect(f).toMatchObject({ kind, status });
+    }
   });
 });

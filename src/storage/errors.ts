@@ -149,3 +149,15 @@ export function toStorageError(err: unknown, what: string): StorageError {
     status,
   );
 }
+
+/**
+ * What a failed blob batch (the batch request itself, not a sub-request) means: `gone` when the
+ * container is (nothing left to delete), `refused` when the account takes no batches (a 4xx other
+ * than auth, throttling and 404, or a 501: some hierarchical-namespace accounts, some emulators) —
+ * then its blobs are deleted one by one — else the failure itself, to be thrown.
+ */
+export function batchFailure(err: unknown, what: string): 'gone' | 'refused' | StorageError {
+  if (isNotFound(err)) return 'gone';
+  const e = toStorageError(err, what);
+  return e.kind === 'other' ? 'refused' : e;
+}

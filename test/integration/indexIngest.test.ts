@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Compactor } from '../../src/core/index/compactor.js';
 import { Indexer } from '../../src/core/index/indexer.js';
 import { reconcile } from '../../src/core/index/reconcile.js';
+import { storeBatch } from '../../src/core/ingest/batch.js';
 import { metadataBlob } from '../../src/core/layout.js';
 import { appendLog } from '../../src/functions/appendLog.js';
 import { listClusters } from '../../src/functions/listClusters.js';
@@ -121,6 +122,17 @@ describe('indexer over data from the ingest handlers', () => {
       file: 'raylet.out',
     };
     expect((await call(appendLog, putRequest({ offset: 0, body: 'hello\n', params }))).status).toBe(200);
+    // A batch carrying metadata creates its session by a read-modify-write: announced as well.
+    const chunks = [{ file: 'gcs_server.out', offset: 0, data: 'gcs\n' }];
+    const batch = {
+      ...params,
+      session: session(0, 2),
+      clusterId: 'ns-a',
+      chunks,
+      events: [],
+      metadata: { owner: 'me' },
+    };
+    expect((await storeBatch(store, batch, 45_000)).metadata).toBe('written');
     // No blob trigger has run: only the compactor, as a timer tick (trailing re-reads not yet due).
     await new Compactor(store).run(10_000);
     const rows = (await call(listClusters, get('/api/clusters'))).body as unknown as {
@@ -128,8 +140,9 @@ describe('indexer over data from the ingest handlers', () => {
       namespace: string;
       sessionName: string;
     }[];
-    expect(rows.map((r) => [r.namespace, r.name, r.sessionName])).toEqual([
+    expect(rows.map((r) => [r.namespace, r.name, r.sessionName]).sort()).toEqual([
       ['ns-a', 'rc-new', session(0, 1)],
+      ['ns-a', 'rc-new', session(0, 2)],
     ]);
     // The metadata trigger, when it comes: nothing new, nothing written.
     const blob = metadataBlob('ns-a', 'rc-new', session(0, 1));

@@ -9,7 +9,15 @@ import { logSourceBlob, sessionDocBlob, type SessionKey, type SessionRef } from 
 import { entryOf, fold, isEmpty, mergeLogFacts, mergeMeta, type Observation } from './facts.js';
 import { applyToRecent, applyToSummary, type Row } from './globals.js';
 import type { Contribution, JournalItem } from './journal.js';
-import { applyToCluster, deleteDoc, readDoc, writeDoc, type Guard, type Warn } from './pages.js';
+import {
+  applyToCluster,
+  deleteDoc,
+  IndexConflict,
+  readDoc,
+  writeDoc,
+  type Guard,
+  type Warn,
+} from './pages.js';
 import type { ClusterLine, LogFacts, MetaFacts, SessionDoc, SessionEntry } from './schema.js';
 import { canonical, parse } from './schema.js';
 import { readLogSource, readMeta } from './sources.js';
@@ -212,14 +220,12 @@ async function applyRegistry(r: Round, outcomes: Outcome[]): Promise<void> {
       // creation fails and it is read and merged as any other.
       const namespaces = [...set.keys()].sort();
       await r.guard();
-      const created = await r.store.putVersioned(
-        logSourceBlob(ref),
-        canonical({ namespaces }),
-        'application/json',
-        null,
-        { ns: namespaces.join(',') },
-      );
-      if (created !== null) return;
+      try {
+        await writeDoc(r.store, logSourceBlob(ref), { namespaces }, null, { ns: namespaces.join(',') });
+        return;
+      } catch (err) {
+        if (!(err instanceof IndexConflict)) throw err;
+      }
     }
     const registry = read ?? { ref, ...(await readRegistry(r.store, ref)) };
     const ns = new Set(registry.namespaces);

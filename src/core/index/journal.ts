@@ -131,14 +131,19 @@ export async function noteAppend(
 }
 
 /**
- * The ingest hook for a session's `metadata.json` that ingest itself just created (`lastModified`:
- * the creation's, as storage answered it): the news mark the blob trigger would write for it, under
- * the same name. The session is then listed by the next compaction round — the trigger's own, or the
- * timer's — without waiting for the trigger to reach this blob, which can be a minute behind during a
- * burst; when it does, it finds the session indexed and writes nothing.
+ * The ingest hook for a session's `metadata.json` that ingest itself just created (its times as
+ * storage answered them): the news mark the blob trigger would write for it, under the same name.
+ * The session is then listed by the next compaction round — the trigger's own, or the timer's —
+ * without waiting for the trigger to reach this blob, which can be a minute behind during a burst;
+ * when it does, it finds the session indexed and writes nothing.
  */
-export async function noteCreated(store: BlobStore, name: string, lastModified: Date): Promise<void> {
-  const o = observe(name, { size: 0, lastModified, createdOn: lastModified, metadata: {} });
+export async function noteCreated(
+  store: BlobStore,
+  name: string,
+  createdOn: Date,
+  lastModified: Date,
+): Promise<void> {
+  const o = observe(name, { size: 0, lastModified, createdOn, metadata: {} });
   if (o.ok) await writeNews(store, name, o.observation);
 }
 

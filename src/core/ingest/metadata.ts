@@ -68,7 +68,7 @@ export async function ensureMetadata(
   if (Object.keys(extra).length === 0) {
     if (known(store).has(name)) return 'unchanged';
     const created = await store.create(name, JSON.stringify(base), JSON_TYPE);
-    if (created !== null) await noteCreated(store, name, created.lastModified);
+    if (created !== null) await noteCreated(store, name, created.lastModified, created.lastModified);
     known(store).set(name, true);
     return created !== null ? 'written' : 'unchanged';
   }
@@ -82,6 +82,12 @@ export async function ensureMetadata(
     },
     JSON_TYPE,
   );
+  if (r.created) {
+    // The update does not answer the blob's times: read them (once per new session).
+    const props = await store.properties(name);
+    if (props !== null)
+      await noteCreated(store, name, props.createdOn ?? props.lastModified, props.lastModified);
+  }
   known(store).set(name, true);
   return r.created ? 'written' : r.written ? 'merged' : 'unchanged';
 }
