@@ -26,10 +26,10 @@ const session = (i: number) => {
   return `session_${t.slice(0, 10)}_${t.slice(11, 13)}-${t.slice(14, 16)}-${t.slice(17, 19)}_${String(i % 1e6).padStart(6, '0')}`;
 };
 
-/** BLOBS blobs: sessions of 10 blobs (metadata, 6 log files of 2 nodes, 3 event files) over 7 clusters. */
-async function seed(store: BlobStore): Promise<number> {
+/** `count` blobs: sessions of 10 blobs (metadata, 6 log files of 2 nodes, 3 event files) over 7 clusters. */
+async function seed(store: BlobStore, count = BLOBS): Promise<number> {
   const names: [string, string][] = [];
-  for (let s = 0; names.length < BLOBS; s++) {
+  for (let s = 0; names.length < count; s++) {
     const ns = s % 3 === 0 ? 'team-b' : 'default';
     const ref = { cluster: `rc-${s % 7}`, clusterId: ns, session: session(s) };
     names.push([metadataBlob(ns, ref.cluster, ref.session), '{}']);
@@ -42,13 +42,13 @@ async function seed(store: BlobStore): Promise<number> {
   }
   let next = 0;
   const worker = async () => {
-    while (next < BLOBS) {
+    while (next < count) {
       const [name, body] = names[next++] as [string, string];
       await store.put(name, body, 'text/plain');
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
-  return BLOBS;
+  return count;
 }
 
 /** A store whose calls fail (as in an outage that ends the invocation) after `calls` of them. */
@@ -124,4 +124,54 @@ describe(`resumable reconcile (${BLOBS.toLocaleString('en')} blobs)`, () => {
       expect(await reconcile(store, opts)).toMatchObject({ corrections: 0, written: 0, done: true });
     },
   );
+});
+
+/** A Reconciler whose first step is preceded by `meanwhile` (another worker's doing between two steps). */
+function interleaved(store: BlobStore, meanwhile: () => Promise<void>): Reconciler {
+  const r = new Reconciler(store, { pageSize: 50 });
+  const step = r.step.bind(r);
+  let first = true;
+  r.step = async (budgetMs) => {
+    if (first) {
+      first = false;
+      await meanwhile();
+    }
+    return step(budgetMs);
+  };
+  return r;
+}
+
+/** Steps the active run to its end, as the compaction timer's invocations do. */
+async function stepToEnd(store: BlobStore): Promise<ReconcileReport> {
+  for (;;) {
+    const got = await new Reconciler(store, { pageSize: 50 }).step(60_000);
+    if (got === null || got === 'busy') throw new Error(`unexpected step result ${String(got)}`);
+    if (got.done) return got;
+  }
+}
+
+describe('a whole run (the admin route, the CLI) while other workers step runs', () => {
+  it('answers its own run when the compaction timer finished it between two steps', async () => {
+    const store = freshStore('ixrecfin');
+    await seed(store, 300);
+    let byTimer: ReconcileReport | undefined;
+    const report = await interleaved(store, async () => {
+      byTimer = await stepToEnd(store);
+    }).runToEnd();
+    expect(byTimer).toMatchObject({ done: true, blobs: 300 });
+    expect(report).toEqual(byTimer);
+  });
+
+  it("follows a run another caller started meanwhile to its end and answers that run's report", async () => {
+    const store = freshStore('ixrecnew');
+    await seed(store, 300);
+    let newer: ReconcileReport | undefined;
+    const r = interleaved(store, async () => {
+      newer = await new Reconciler(store).start();
+    });
+    const report = await r.runToEnd();
+    expect(newer).toBeDefined();
+    expect(report).toMatchObject({ runId: newer?.runId, done: true, blobs: 300 });
+    expect((await r.state())?.st).toMatchObject({ runId: newer?.runId, phase: 'done' });
+  });
 });

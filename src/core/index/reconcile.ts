@@ -268,18 +268,29 @@ export class Reconciler {
     });
   }
 
-  /** A whole run in this call (the CLI, the admin route): started, then stepped until done. */
+  /**
+   * A whole run in this call (the CLI, the admin route): started, then stepped until done. Other
+   * workers step the same run between this call's steps (the compaction timer does), and may finish
+   * it: then its stored report is the answer. A run started meanwhile by another caller replaces this
+   * one, and covers all it would have done (it lists later): this call follows it to its end.
+   */
   async runToEnd(): Promise<ReconcileReport> {
     if (this.opts.dryRun === true) return this.#dryRun();
-    const { runId } = await this.start();
+    let { runId } = await this.start();
     for (;;) {
       const r = await this.step(60_000);
       if (r === 'busy') {
         await delay(200);
         continue;
       }
-      if (r === null || r.runId !== runId) throw new Error('the reconcile run was replaced by another one');
-      if (r.done) return r;
+      if (r !== null && r.runId === runId) {
+        if (r.done) return r;
+        continue;
+      }
+      const now = await this.state();
+      if (now === null) throw new Error('the reconcile run was removed before it finished');
+      if (now.st.phase === 'done') return now.st.report;
+      runId = now.st.runId;
     }
   }
 
