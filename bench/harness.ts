@@ -42,6 +42,12 @@ export interface Scenario {
   /** The target, in words, e.g. `≥ 0.8×`. */
   target?: string;
   rounds?: number;
+  /**
+   * Each round gets its own fresh, empty Azurite (its setup and teardown run per round, too): for
+   * scenarios that write so much that a second round on the same Azurite would measure a store
+   * already holding the first round's data (in-memory Azurite slows with every blob it holds).
+   */
+  freshPerRound?: boolean;
   /** A setup shared with the neighbouring scenarios of the same key (one Azurite for all of them). */
   shared?: SharedSetup;
   /** Runs once before the rounds; what it returns is passed to every round. */

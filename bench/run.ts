@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --only '<substring>[|<substring>…]'] [-- --rounds N]`: starts a fresh Azurite per
- * scenario, runs the named scenarios (all by default), prints scenario / ours / baseline / ratio
- * (medians), and writes their rows into docs/benchmarks.md, keeping the rows of scenarios it did not run.
+ * scenario (per round for those that ask), runs the named scenarios (all by default), prints scenario /
+ * ours / baseline / ratio (medians), and writes their rows into docs/benchmarks.md, keeping the rows of
+ * scenarios it did not run.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,14 @@ import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import * as prettier from 'prettier';
 import { startAzurite, type Azurite } from '../src/host/azurite.js';
-import { median, type BenchContext, type Result, type Scenario, type SharedSetup } from './harness.js';
+import {
+  median,
+  type BenchContext,
+  type Measurement,
+  type Result,
+  type Scenario,
+  type SharedSetup,
+} from './harness.js';
 import { collectorScenarios } from './scenarios/collector.js';
 import { dashboardScenarios } from './scenarios/dashboard.js';
 import { dashboardHttpScenarios } from './scenarios/dashboardHttp.js';
@@ -94,8 +102,39 @@ function keptRows(text: string): string[][] {
   return rows;
 }
 
+/** A fresh, empty Azurite and the context a scenario measures with against it. */
+async function freshStorage(log: (m: string) => void): Promise<{ azurite: Azurite; ctx: BenchContext }> {
+  // AZURITE_METADATA_DB (test/scale/with-mariadb.sh): blob metadata in MariaDB, for the
+  // 100,000-blob scenarios; Azurite's in-memory store slows with every blob it holds.
+  const sqlMetadata = process.env.AZURITE_METADATA_DB;
+  const azurite = await startAzurite(sqlMetadata ? { sqlMetadata } : {});
+  const ctx: BenchContext = {
+    connectionString: azurite.connectionString,
+    service: BlobServiceClient.fromConnectionString(azurite.connectionString),
+    container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
+    log,
+  };
+  return { azurite, ctx };
+}
+
+/** One round of a `freshPerRound` scenario: its setup, the round and its teardown on a fresh Azurite. */
+async function freshRound(s: Scenario, log: (m: string) => void): Promise<Measurement> {
+  const { azurite, ctx } = await freshStorage(log);
+  try {
+    const state = await s.setup?.(ctx);
+    try {
+      return await s.round(ctx, state);
+    } finally {
+      await s.teardown?.(ctx, state);
+    }
+  } finally {
+    await azurite.stop();
+  }
+}
+
 async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: number): Promise<Result> {
-  const state = await s.setup?.(ctx);
+  const perRound = s.freshPerRound === true;
+  const state = perRound ? undefined : await s.setup?.(ctx);
   const rounds = roundsOverride ?? s.rounds ?? 5;
   const ours: number[] = [];
   const base: number[] = [];
@@ -103,7 +142,7 @@ async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: numb
   const opsBase: number[] = [];
   try {
     for (let i = 0; i < rounds; i++) {
-      const m = await s.round(ctx, state);
+      const m = perRound ? await freshRound(s, (m) => ctx.log(m)) : await s.round(ctx, state);
       ours.push(m.ours);
       base.push(m.baseline);
       if (m.ops !== undefined) {
@@ -118,7 +157,7 @@ async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: numb
     }
   } finally {
     // Also after a failed round: a host or hop left running would keep the bench from exiting.
-    await s.teardown?.(ctx, state);
+    if (!perRound) await s.teardown?.(ctx, state);
   }
   const o = median(ours);
   const b = median(base);
@@ -177,7 +216,7 @@ async function main(): Promise<void> {
       '# Benchmarks',
       '',
       'Written by `npm run bench` (do not edit the table by hand). Every scenario measures our figure and',
-      'its baseline in the same run against the same Azurite (a fresh one per scenario), and reports',
+      'its baseline in the same run against the same Azurite (a fresh one per scenario; per round for the bursts), and reports',
       'medians over its rounds; only the ratio is meaningful on a noisy machine. `npm run bench` measures',
       "every scenario; `npm run bench -- --only 'a|b'` re-measures those whose names contain a or b and",
       'keeps the other rows: the `measured` column says when each row was taken.',
@@ -218,16 +257,7 @@ async function main(): Promise<void> {
         // conditions than earlier ones.
         if (open === undefined || s.shared === undefined || open.shared?.key !== s.shared.key) {
           await close();
-          // AZURITE_METADATA_DB (test/scale/with-mariadb.sh): blob metadata in MariaDB, for the
-          // 100,000-blob scenarios; Azurite's in-memory store slows with every blob it holds.
-          const sqlMetadata = process.env.AZURITE_METADATA_DB;
-          const azurite = await startAzurite(sqlMetadata ? { sqlMetadata } : {});
-          const ctx: BenchContext = {
-            connectionString: azurite.connectionString,
-            service: BlobServiceClient.fromConnectionString(azurite.connectionString),
-            container: (tag) => `bench-${tag}-${randomBytes(4).toString('hex')}`,
-            log,
-          };
+          const { azurite, ctx } = await freshStorage(log);
           open = { shared: s.shared, azurite, ctx, state: undefined, ready: false };
           if (s.shared !== undefined) {
             log(`  shared setup "${s.shared.key}"…`);
