@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { passesRayEventIn, RayEventIn } from './ingest.js';
+import { parseRfc3339 } from '../core/query/timestamp.js';
+import { RayEventIn, rayEventInTime } from './ingest.js';
 
 /** Mostly a valid value, else one that a check rejects (or the key absent), so that each check decides often. */
 function field<T>(valid: T[], invalid: fc.Arbitrary<unknown>) {
@@ -43,8 +44,8 @@ const sessionArb = field(
   ),
 );
 
-describe('passesRayEventIn', () => {
-  it('agrees with the RayEventIn schema on every event (seed 1806)', () => {
+describe('rayEventInTime', () => {
+  it('agrees with the RayEventIn schema on every event, and gives its time (seed 1806)', () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -56,7 +57,9 @@ describe('passesRayEventIn', () => {
         fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
         (fields, extra) => {
           const event = { ...extra, ...fields } as Record<string, unknown>;
-          expect(passesRayEventIn(event)).toBe(RayEventIn.safeParse(event).success);
+          const time = rayEventInTime(event);
+          expect(time !== null).toBe(RayEventIn.safeParse(event).success);
+          if (time !== null) expect(time).toEqual(parseRfc3339(fields.timestamp as string));
         },
       ),
       { seed: 1806, numRuns: 5000 },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvent, jobIdHex } from './eventCheck.js';
+import { parseRfc3339 } from '../query/timestamp.js';
 import { timeSpan } from './events.js';
 
 const SESSION = 'session_2026-01-27_10-52-59_373533_1';
@@ -66,14 +67,16 @@ describe('timestamps and jobIdHex', () => {
 
 describe('timeSpan', () => {
   it('gives the earliest and latest event time as 24-digit nanoseconds, or nothing', () => {
+    const span = (...ts: string[]) => timeSpan(ts.map(parseRfc3339));
     expect(
-      timeSpan([
-        { timestamp: '2026-01-27T10:53:00.000000002Z' },
-        { timestamp: '2026-01-27T10:52:59.5Z' },
-        { timestamp: '2026-01-27T11:53:00.000000001+01:00' },
-      ]),
+      span('2026-01-27T10:53:00.000000002Z', '2026-01-27T10:52:59.5Z', '2026-01-27T11:53:00.000000001+01:00'),
     ).toEqual({ mintime: '000001769511179500000000', maxtime: '000001769511180000000002' });
-    expect(timeSpan([{ timestamp: '2026-01-27T10:53:00Z' }, { timestamp: 'yesterday' }])).toBeUndefined();
-    expect(timeSpan([])).toBeUndefined();
+    expect(span('2026-01-27T10:53:00Z', 'yesterday')).toBeUndefined();
+    expect(span('1969-12-31T23:59:59Z', '2026-01-27T10:53:00Z')).toBeUndefined();
+    expect(span('1970-01-01T00:00:00.000000007Z')).toEqual({
+      mintime: '000000000000000000000007',
+      maxtime: '000000000000000000000007',
+    });
+    expect(span()).toBeUndefined();
   });
 });

@@ -1,13 +1,8 @@
 /** Validation of one Ray event as Ray's aggregator posts it (protobuf JSON mapping): the RayEventIn schema. */
 import { FIELD } from '../../schemas/common.js';
-import {
-  isBase64,
-  MAX_EVENT_ID,
-  passesRayEventIn,
-  RayEventIn,
-  type EventError,
-} from '../../schemas/ingest.js';
+import { isBase64, MAX_EVENT_ID, RayEventIn, rayEventInTime, type EventError } from '../../schemas/ingest.js';
 import type { z } from '../../schemas/zod.js';
+import { parseRfc3339, type Rfc3339Time } from '../query/timestamp.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './jsonDepth.js';
 
 export type { EventError };
@@ -20,6 +15,8 @@ export interface ValidEvent {
   session: string;
   /** The job id as lowercase hex, or null for a node event. */
   jobId: string | null;
+  /** Its `timestamp`, parsed. */
+  time: Rfc3339Time;
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -30,7 +27,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** The job id of a job-scoped payload: `undefined` when there is none, else the raw value. */
 function rawJobId(event: Record<string, unknown>): unknown {
-  for (const value of Object.values(event)) {
+  // for…in rather than Object.values: no array per event (6 % of checking a batch in a profile).
+  for (const key in event) {
+    const value = event[key];
     if (isObject(value) && 'jobId' in value) return value.jobId;
   }
   return undefined;
@@ -73,7 +72,8 @@ export function checkEvent(raw: unknown, index: number): ValidEvent | EventError
   if (!jsonDepthWithin(raw, MAX_JSON_DEPTH))
     return bad(`the event is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let event: z.output<typeof RayEventIn>;
-  if (passesRayEventIn(raw)) event = raw as z.output<typeof RayEventIn>;
+  let time = rayEventInTime(raw);
+  if (time !== null) event = raw as z.output<typeof RayEventIn>;
   else {
     const parsed = RayEventIn.safeParse(raw);
     if (!parsed.success) {
@@ -82,10 +82,19 @@ export function checkEvent(raw: unknown, index: number): ValidEvent | EventError
       return bad((issue?.message ?? 'invalid').replaceAll(FIELD, field));
     }
     event = parsed.data;
+    time = parseRfc3339(event.timestamp);
+    if (time === null) return bad('timestamp is not an RFC 3339 time'); // the schema refused it already
   }
   const job = rawJobId(event);
   if (job !== undefined && typeof job !== 'string') return bad('jobId must be a base64 string');
   const hex = jobIdHex(job ?? '');
   if (hex === null) return bad('jobId is not valid base64 (of at most 32 bytes)');
-  return { index, event, eventId: event.eventId, session: event.sessionName, jobId: hex === '' ? null : hex };
+  return {
+    index,
+    event,
+    eventId: event.eventId,
+    session: event.sessionName,
+    jobId: hex === '' ? null : hex,
+    time,
+  };
 }

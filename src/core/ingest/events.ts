@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BlobStore } from '../../storage/blobStore.js';
 import { eventStamp, jobEventsBlob, nodeEventsBlob } from '../layout.js';
-import { nanosKey, parseRfc3339Nanos } from '../query/timestamp.js';
+import { compareTimes, timeKey, type Rfc3339Time } from '../query/timestamp.js';
 import { checkEvent, type EventError, type ValidEvent } from './eventCheck.js';
 import { attribution, sessionRef } from './logs.js';
 import { ensureMetadata, type SessionTarget } from './metadata.js';
@@ -50,19 +50,16 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
  * since the epoch, 24 digits): the events route reads only the files whose span can reach the page it
  * serves. Absent when an event has no usable time (then the file is always read).
  */
-export function timeSpan(
-  events: { timestamp?: unknown }[],
-): { mintime: string; maxtime: string } | undefined {
-  let min: bigint | undefined;
-  let max: bigint | undefined;
-  for (const e of events) {
-    const t = typeof e.timestamp === 'string' ? parseRfc3339Nanos(e.timestamp) : null;
-    if (t === null || t < 0n) return undefined;
-    if (min === undefined || t < min) min = t;
-    if (max === undefined || t > max) max = t;
+export function timeSpan(times: (Rfc3339Time | null)[]): { mintime: string; maxtime: string } | undefined {
+  let min: Rfc3339Time | undefined;
+  let max: Rfc3339Time | undefined;
+  for (const t of times) {
+    if (t === null || t.seconds < 0) return undefined;
+    if (min === undefined || compareTimes(t, min) < 0) min = t;
+    if (max === undefined || compareTimes(t, max) > 0) max = t;
   }
   if (min === undefined || max === undefined) return undefined;
-  return { mintime: nanosKey(min), maxtime: nanosKey(max) };
+  return { mintime: timeKey(min), maxtime: timeKey(max) };
 }
 
 /** Writes one file of events under a fresh, unique name. */
@@ -75,7 +72,7 @@ async function writeFile(
   const ref = sessionRef(t);
   const jobId = events[0]?.jobId ?? null;
   const body = JSON.stringify(events.map((e) => e.event));
-  const metadata = { ...attribution(t), node: t.node, ...timeSpan(events.map((e) => e.event)) };
+  const metadata = { ...attribution(t), node: t.node, ...timeSpan(events.map((e) => e.time)) };
   for (;;) {
     const stamp = eventStamp(clock(), randomBytes(6).toString('hex'));
     const name =

@@ -58,3 +58,42 @@ describe('the seen-log while storage hangs', () => {
     expect(calls).toHaveLength(2);
   });
 });
+
+/** A store with no seen-log in it: every read finds nothing. */
+function emptyStore(): BlobStore {
+  return new Proxy({} as BlobStore, {
+    get: (_target, prop) =>
+      typeof prop !== 'string' || prop === 'then' ? undefined : () => Promise.resolve(null),
+  });
+}
+
+describe('reservations of concurrent batches', () => {
+  it('holds a batch that shares ids with one still writing until all its ids settle, then admits the failed ones', async () => {
+    const seen = new SeenLog(emptyStore(), FILE);
+    const first = await seen.admit(['a', 'b', 'c']);
+    expect([...first.fresh]).toEqual(['a', 'b', 'c']);
+    let second: Awaited<ReturnType<SeenLog['admit']>> | undefined;
+    const waiting = seen.admit(['b', 'c', 'd']).then((a) => (second = a));
+    const turns = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    await turns();
+    expect(second).toBeUndefined();
+    // The first batch settles in two calls: after the first, 'c' is still being written.
+    seen.settle(['a'], ['b']);
+    await turns();
+    expect(second).toBeUndefined();
+    seen.settle([], ['c']);
+    await waiting;
+    // 'b' and 'c' failed to store: the second batch stores them; nothing was a duplicate.
+    expect(second).toEqual({ fresh: new Set(['b', 'c', 'd']), duplicates: 0 });
+  });
+
+  it('counts as duplicates the ids the batch it waited for stored', async () => {
+    const seen = new SeenLog(emptyStore(), FILE);
+    await seen.admit(['a', 'b']);
+    const waiting = seen.admit(['a', 'b', 'x']);
+    seen.settle(['a', 'b'], []);
+    expect(await waiting).toEqual({ fresh: new Set(['x']), duplicates: 2 });
+  });
+});

@@ -23,6 +23,11 @@ function deferred(): Deferred {
   return { promise, resolve };
 }
 
+/** A batch's reserved ids: settled when the last of them is. */
+interface Reservation extends Deferred {
+  left: number;
+}
+
 interface Waiter {
   text: string;
   resolve(): void;
@@ -62,7 +67,7 @@ function linePieces(text: string): Buffer[] {
 
 export class SeenLog {
   private readonly ids = new Set<string>();
-  private readonly inflight = new Map<string, Deferred>();
+  private readonly inflight = new Map<string, Reservation>();
   /** How far this process has read the log (appends are whole lines, so this is a line boundary). */
   private tail: Tail | null = null;
   /** Settles with the error of the last exclusive operation (undefined when it succeeded). */
@@ -133,12 +138,12 @@ export class SeenLog {
       return err;
     }
     for (const a of batch) {
-      const busy: Promise<void>[] = [];
+      const busy = new Set<Promise<void>>();
       for (const id of a.ids) {
         const p = this.inflight.get(id)?.promise;
-        if (p !== undefined) busy.push(p);
+        if (p !== undefined) busy.add(p);
       }
-      if (busy.length > 0) {
+      if (busy.size > 0) {
         // Another batch is writing some of these ids: decide once it has succeeded or failed.
         void Promise.allSettled(busy).then(() => this.admit(a.ids).then(a.resolve, a.reject));
         continue;
@@ -154,9 +159,11 @@ export class SeenLog {
       if (this.ids.has(id) || fresh.has(id)) duplicates += 1;
       else fresh.add(id);
     }
+    // One promise for the whole reservation, resolved once all its ids are settled: not one per event.
+    const settled: Reservation = { ...deferred(), left: fresh.size };
     for (const id of fresh) {
       this.ids.add(id);
-      this.inflight.set(id, deferred());
+      this.inflight.set(id, settled);
     }
     return { fresh, duplicates };
   }
@@ -166,11 +173,17 @@ export class SeenLog {
    * that a resend stores them. Wakes batches waiting for these ids.
    */
   settle(stored: Iterable<string>, failed: Iterable<string>): void {
-    for (const id of failed) this.ids.delete(id);
-    for (const id of [...stored, ...failed]) {
-      this.inflight.get(id)?.resolve();
+    const end = (id: string) => {
+      const r = this.inflight.get(id);
+      if (r === undefined) return;
       this.inflight.delete(id);
+      if (--r.left === 0) r.resolve();
+    };
+    for (const id of failed) {
+      this.ids.delete(id);
+      end(id);
     }
+    for (const id of stored) end(id);
   }
 
   /** Records stored ids in the log; concurrent calls share one append. */

@@ -8,7 +8,7 @@ import { parseBlobName, sessionPrefix } from '../layout.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { sessionExists, sessionNotFound, type LocatedSession } from './locate.js';
 import { Smallest } from '../smallest.js';
-import { nanosKey, parseRfc3339Nanos } from './timestamp.js';
+import { nanosKey, parseRfc3339, timeKey } from './timestamp.js';
 
 export interface EventsQuery {
   node?: string | undefined;
@@ -44,8 +44,8 @@ const NO_TIME = '~';
 const READ_CONCURRENCY = 8;
 
 function keyOf(event: RayEvent): Keyed {
-  const ts = typeof event.timestamp === 'string' ? parseRfc3339Nanos(event.timestamp) : null;
-  const at = ts === null || ts < 0n ? NO_TIME : nanosKey(ts);
+  const ts = typeof event.timestamp === 'string' ? parseRfc3339(event.timestamp) : null;
+  const at = ts === null || ts.seconds < 0 ? NO_TIME : timeKey(ts);
   return { event, at, id: typeof event.eventId === 'string' ? event.eventId : '' };
 }
 

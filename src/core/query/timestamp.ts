@@ -6,8 +6,18 @@
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
-/** Nanoseconds since 1970-01-01T00:00:00Z, or null when `value` is not an RFC 3339 time. */
-export function parseRfc3339Nanos(value: string): bigint | null {
+/** An RFC 3339 time, exactly: whole seconds since the epoch and the nanoseconds past them. */
+export interface Rfc3339Time {
+  seconds: number;
+  nanos: number;
+}
+
+/**
+ * The time `value` names, or null when it is not an RFC 3339 time. Plain numbers: a batch's events
+ * are checked and spanned by it, and the bigint arithmetic of `parseRfc3339Nanos` was a fifth of
+ * checking a batch in a profile.
+ */
+export function parseRfc3339(value: string): Rfc3339Time | null {
   const m = RFC3339.exec(value);
   if (m === null) return null;
   const ms = secondsMs(value.slice(0, 19), m);
@@ -19,9 +29,29 @@ export function parseRfc3339Nanos(value: string): bigint | null {
     if (oh > 23 || om > 59) return null;
     offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  const seconds = BigInt(ms / 1000 - offsetMinutes * 60);
-  const fraction = BigInt((m[7] ?? '').padEnd(9, '0'));
-  return seconds * 1_000_000_000n + fraction;
+  const fraction = m[7];
+  return {
+    seconds: ms / 1000 - offsetMinutes * 60,
+    nanos: fraction === undefined ? 0 : Number(fraction.padEnd(9, '0')),
+  };
+}
+
+/** Nanoseconds since 1970-01-01T00:00:00Z, or null when `value` is not an RFC 3339 time. */
+export function parseRfc3339Nanos(value: string): bigint | null {
+  const t = parseRfc3339(value);
+  return t === null ? null : BigInt(t.seconds) * 1_000_000_000n + BigInt(t.nanos);
+}
+
+/** Negative, zero or positive as `a` is earlier than, the same as, or later than `b`. */
+export function compareTimes(a: Rfc3339Time, b: Rfc3339Time): number {
+  return a.seconds - b.seconds || a.nanos - b.nanos;
+}
+
+/** `nanosKey` of a time at or after the epoch, without bigint arithmetic. */
+export function timeKey(t: Rfc3339Time): string {
+  if (t.seconds < 0) return nanosKey(BigInt(t.seconds) * 1_000_000_000n + BigInt(t.nanos));
+  const digits = t.seconds === 0 ? String(t.nanos) : `${t.seconds}${String(t.nanos).padStart(9, '0')}`;
+  return digits.padStart(24, '0');
 }
 
 // The date and time to the second, by its 19 characters: events of a batch share a few seconds, and
