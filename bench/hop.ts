@@ -5,6 +5,7 @@
  * over HTTP are compared with raw SDK calls, and this hop shows how close any HTTP path can get.
  *
  *   PUT /append/<blob>?offset=N   buffers the body, appends it at N (creates the blob at 0)
+ *   POST /upload/<blob>           buffers the body and uploads it as a new block blob
  *   GET /read/<blob>              streams the blob
  *
  * Run as a child process (startHop) so that, like the local host, it has its own process and event loop.
@@ -35,6 +36,17 @@ function serve(container: ContainerClient): void {
         (offset === 0 ? blob.createIfNotExists().then(() => undefined) : Promise.resolve())
           .then(() => blob.appendBlock(body, body.length, { conditions: { appendPosition: offset } }))
           .then(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"appended"}'))
+          .catch(failed);
+      });
+    } else if (req.method === 'POST' && verb === 'upload') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        container
+          .getBlockBlobClient(name)
+          .upload(body, body.length)
+          .then(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"uploaded"}'))
           .catch(failed);
       });
     } else if (req.method === 'GET' && verb === 'read') {

@@ -326,6 +326,42 @@ const eventsScenario: Scenario = {
   teardown: (_ctx, state) => stopHost(state as Host),
 };
 
+/**
+ * The events target's control: the same 50 bodies POSTed at once to the bare hop, which only receives
+ * each and uploads it as it is (no parsing, no checks, no split by job, no dedup): the p99 any HTTP
+ * path to storage reaches here, against raw SDK uploads of the same bodies.
+ */
+const eventsHopScenario: Scenario = {
+  name: `ingest ${BATCHES} concurrent Ray event batches of 1,000 events: ceiling, a bare Node.js HTTP hop (p99 reply)`,
+  unit: 'ms',
+  better: 'lower',
+  ours: 'POST of each body to a 60-line Node.js server that buffers it and uploads it as it is (bench/hop.ts)',
+  baseline: 'raw SDK upload of the same JSON',
+  target: 'informational: the best any HTTP path reaches here',
+  rounds: 5,
+  async setup(ctx) {
+    const container = ctx.container('eventshop');
+    await ctx.service.getContainerClient(container).create();
+    return { container, hop: await startHop(ctx, container) };
+  },
+  async round(ctx, state) {
+    const { container, hop } = state as { container: string; hop: Hop };
+    const bodies = eventBodies();
+    const ours = await concurrently(bodies, async (body) => {
+      const r = await fetch(`${hop.baseUrl}/upload/hop/${randomBytes(6).toString('hex')}.json`, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      const text = await r.text();
+      if (r.status !== 200) throw new Error(`the hop answered ${r.status}: ${text.slice(0, 500)}`);
+    });
+    const raw = await rawUploads(ctx.service, container, bodies);
+    return { ours: p99(ours), baseline: p99(raw) };
+  },
+  teardown: (_ctx, state) => (state as { hop: Hop }).hop.stop(),
+};
+
 interface CoreState {
   counted: CountingService;
   store: AzureBlobStore;
@@ -432,5 +468,6 @@ export const ingestScenarios: Scenario[] = [
   existingFileFirstOpsScenario,
   existingFileOpsScenario,
   eventsScenario,
+  eventsHopScenario,
   eventsInProcessScenario,
 ];
