@@ -18,7 +18,7 @@ export const clustersRootRoute = defineRoute({
   summary:
     "KubeRay's history server cluster list (as GET /api/clusters): one entry per (cluster, session), newest first",
   responses: { 200: { description: 'clusters', schema: z.array(KubeRayCluster) } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const EnterClusterParams = z.object({
@@ -52,7 +52,7 @@ const ENTER = {
     'Sets cluster_name, cluster_namespace, session_name (and owner_kind, owner_name) cookies for 10 minutes, ' +
     "as KubeRay's history server does; later calls of the root dashboard paths (/nodes, /api/jobs/, …) read them.",
   responses: { 200: { description: 'the chosen session', schema: EnterClusterResult } },
-  errors: [400, 404, 429, 503],
+  errors: [400, 404, 429, 502, 503],
 } as const;
 
 export const enterClusterRoute = defineRoute({

@@ -35,7 +35,7 @@ export const appendLogRoute = defineRoute({
     description: "the file's bytes starting at byte `offset` (Content-Encoding: gzip accepted)",
   },
   responses: { 200: { description: 'appended or duplicate', schema: AppendResult, headers: NEXT_OFFSET } },
-  errors: [400, 401, 409, 413, 415, 429, 503],
+  errors: [400, 401, 409, 413, 415, 429, 502, 503],
 });
 
 export const postEventsRoute = defineRoute({
@@ -58,7 +58,7 @@ export const postEventsRoute = defineRoute({
     maxBytes: EVENTS_MAX_BODY_BYTES,
   },
   responses: { 200: { description: 'per-event outcome', schema: EventsResult } },
-  errors: [400, 401, 413, 415, 429, 503],
+  errors: [400, 401, 413, 415, 429, 502, 503],
 });
 
 export const postBatchRoute = defineRoute({
@@ -78,5 +78,5 @@ export const postBatchRoute = defineRoute({
     description: 'the batch (gzip accepted)',
   },
   responses: { 200: { description: 'per-item outcome', schema: BatchResult } },
-  errors: [400, 401, 413, 415, 429, 503],
+  errors: [400, 401, 413, 415, 429, 502, 503],
 });

@@ -29,7 +29,7 @@ export const listClustersRoute = defineRoute({
   summary:
     'KubeRay-compatible cluster list: one entry per (cluster, session), newest first; the newest 10,000',
   responses: { 200: { description: 'clusters', schema: z.array(KubeRayCluster) } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const listClustersV1Route = defineRoute({
@@ -41,7 +41,7 @@ export const listClustersV1Route = defineRoute({
   summary: 'Clusters with their session counts, by namespace then name, a page at a time',
   query: PageQuery,
   responses: { 200: { description: 'clusters', schema: ClusterList } },
-  errors: [400, 429, 503],
+  errors: [400, 429, 502, 503],
 });
 
 export const listSessionsRoute = defineRoute({
@@ -54,7 +54,7 @@ export const listSessionsRoute = defineRoute({
   params: ClusterParams,
   query: PageQuery,
   responses: { 200: { description: 'sessions', schema: SessionList } },
-  errors: [400, 404, 429, 503],
+  errors: [400, 404, 429, 502, 503],
 });
 
 export const listFilesRoute = defineRoute({
@@ -67,7 +67,7 @@ export const listFilesRoute = defineRoute({
   params: SessionParams,
   query: FilesQuery,
   responses: { 200: { description: 'a page of entries', schema: FileListing } },
-  errors: [400, 404, 429, 503],
+  errors: [400, 404, 429, 502, 503],
 });
 
 const FILE_HEADERS = { ETag: "the file's ETag", 'Content-Range': 'bytes a-b/size (206)' };
@@ -87,7 +87,7 @@ export const readLogFileRoute = defineRoute({
     206: { description: 'the requested byte range', contentType: 'text/plain', headers: FILE_HEADERS },
     304: { description: 'not modified (If-None-Match matched)' },
   },
-  errors: [400, 404, 416, 429, 503],
+  errors: [400, 404, 416, 429, 502, 503],
 });
 
 export const getEventsRoute = defineRoute({
@@ -100,7 +100,7 @@ export const getEventsRoute = defineRoute({
   params: SessionParams,
   query: EventsPageQuery,
   responses: { 200: { description: 'a page of events', schema: EventsPage } },
-  errors: [400, 404, 429, 503],
+  errors: [400, 404, 429, 502, 503],
 });
 
 export const getMetadataRoute = defineRoute({
@@ -116,5 +116,5 @@ export const getMetadataRoute = defineRoute({
     200: { description: 'metadata.json as stored', schema: Metadata, headers: { ETag: 'its ETag' } },
     304: { description: 'not modified (If-None-Match matched)' },
   },
-  errors: [400, 404, 429, 503],
+  errors: [400, 404, 429, 502, 503],
 });

@@ -52,7 +52,7 @@ export const jobsRoute = defineRayRoute({
   tags: TAGS,
   summary: "The session's jobs as Ray's job API lists them (a submission and its driver are one entry)",
   responses: { 200: { description: 'jobs', schema: JobListSchema } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const jobRoute = defineRayRoute({
@@ -68,7 +68,7 @@ export const jobRoute = defineRayRoute({
       .openapi({ description: 'a job id (hex) or a submission id' }),
   }),
   responses: { 200: { description: 'the job', schema: JobSchema } },
-  errors: [404, 429, 503],
+  errors: [404, 429, 502, 503],
 });
 
 export const tasksRoute = defineRayRoute({
@@ -79,7 +79,7 @@ export const tasksRoute = defineRayRoute({
   summary: "Task attempts as Ray's StateApi lists them: filters = and !=, limit, detail, exclude_driver",
   query: TasksHttpQuery,
   responses: { 200: { description: 'the StateApi envelope', schema: TaskListResponseSchema } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const taskSummaryRoute = defineRayRoute({
@@ -90,7 +90,7 @@ export const taskSummaryRoute = defineRayRoute({
   summary: 'Task counts by function (summary_by=func_name) or as a lineage tree (summary_by=lineage)',
   query: TaskSummarizeHttpQuery,
   responses: { 200: { description: 'the summary', schema: TaskSummaryResponseSchema } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const timelineRoute = defineRayRoute({
@@ -101,7 +101,7 @@ export const timelineRoute = defineRayRoute({
   summary: "The tasks' profile events as a Chrome trace (chrome://tracing, Perfetto), streamed",
   query: TimelineHttpQuery,
   responses: { 200: { description: 'trace events', schema: z.array(TraceEventSchema) } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const actorsRoute = defineRayRoute({
@@ -111,7 +111,7 @@ export const actorsRoute = defineRayRoute({
   tags: TAGS,
   summary: 'Every actor, by id, with its state, restarts and death cause',
   responses: { 200: { description: 'actors', schema: ActorsResponseSchema } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const actorRoute = defineRayRoute({
@@ -122,7 +122,7 @@ export const actorRoute = defineRayRoute({
   summary: 'One actor (unknown: result false, "Actor not found.", as Ray answers)',
   params: z.object({ actor_id: RayId('an actor id') }),
   responses: { 200: { description: 'the actor', schema: ActorResponseSchema } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const nodesRoute = defineRayRoute({
@@ -136,7 +136,7 @@ export const nodesRoute = defineRayRoute({
   responses: {
     200: { description: 'nodes', schema: z.union([NodesSummaryResponseSchema, HostNameListResponseSchema]) },
   },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const nodeRoute = defineRayRoute({
@@ -152,7 +152,7 @@ export const nodeRoute = defineRayRoute({
       .openapi({ description: 'Ray node id (hex) or the collector node name' }),
   }),
   responses: { 200: { description: 'the node', schema: NodeDetailResponseSchema } },
-  errors: [404, 429, 503],
+  errors: [404, 429, 502, 503],
 });
 
 export const logsRoute = defineRayRoute({
@@ -163,7 +163,7 @@ export const logsRoute = defineRayRoute({
   summary: "A node's log files grouped in Ray's categories (worker_out, raylet, …), filtered by glob",
   query: NodeLogsQuery,
   responses: { 200: { description: 'files by category', schema: NodeLogsReply } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const logFileRoute = defineRayRoute({
@@ -182,7 +182,7 @@ export const logFileRoute = defineRayRoute({
     206: { description: 'a byte range (Range)', contentType: 'text/plain' },
     304: { description: 'not modified' },
   },
-  errors: [404, 416, 429, 503],
+  errors: [404, 416, 429, 502, 503],
 });
 
 export const eventTableRoute = defineRayRoute({
@@ -193,7 +193,7 @@ export const eventTableRoute = defineRayRoute({
   summary: "The session's event table (logs/<node>/events/event_*.log), by job, paged",
   query: EventTableQuery,
   responses: { 200: { description: 'events', schema: z.union([JobEventsReply, AllEventsReply]) } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const clusterStatusRoute = defineRayRoute({
@@ -207,7 +207,7 @@ export const clusterStatusRoute = defineRayRoute({
   responses: {
     200: { description: 'the status', schema: z.union([ClusterStatusReply, UnformattedClusterStatusReply]) },
   },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const clusterMetadataRoute = defineRayRoute({
@@ -217,7 +217,7 @@ export const clusterMetadataRoute = defineRayRoute({
   tags: TAGS,
   summary: "What the session's metadata recorded (Ray version, …)",
   responses: { 200: { description: 'metadata', schema: ClusterMetadataReply } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 export const timezoneRoute = defineRayRoute({
@@ -227,7 +227,7 @@ export const timezoneRoute = defineRayRoute({
   tags: TAGS,
   summary: "The cluster's time zone when recorded (both fields empty otherwise, as upstream)",
   responses: { 200: { description: 'time zone', schema: TimezoneReply } },
-  errors: [429, 503],
+  errors: [429, 502, 503],
 });
 
 const NotForDeadClusters = (name: string, rayPath: string, what: string) =>
@@ -296,7 +296,7 @@ export const failuresRoute = defineRoute({
   params: SessionParams,
   query: ClusterIdQuery,
   responses: { 200: { description: 'the failures', schema: FailuresResponseSchema } },
-  errors: [400, 404, 429, 503],
+  errors: [400, 404, 429, 502, 503],
 });
 
 /** Every dashboard path. */

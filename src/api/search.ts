@@ -17,5 +17,5 @@ export const searchRoute = defineRoute({
   params: SessionParams,
   query: SearchQuery,
   responses: { 200: { description: 'a page of hits', schema: SearchReply } },
-  errors: [400, 404, 429, 503],
+  errors: [400, 404, 429, 502, 503],
 });

@@ -35,5 +35,5 @@ export const reindexRoute = defineRoute({
   summary: 'Rebuild the session index from a full listing (master key)',
   query: ReindexQuery,
   responses: { 200: { description: 'what differed', schema: ReindexReport } },
-  errors: [400, 401, 429, 503],
+  errors: [400, 401, 429, 502, 503],
 });
