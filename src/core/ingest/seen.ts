@@ -48,6 +48,9 @@ export interface Admission {
 
 /** Splits text made of whole lines into pieces of whole lines, each at most one append block. */
 function linePieces(text: string): Buffer[] {
+  // Nearly always one piece (a batch's ids are ~25 bytes each): no splitting into lines then.
+  const whole = Buffer.from(text);
+  if (whole.length <= MAX_PIECE) return whole.length === 0 ? [] : [whole];
   const out: Buffer[] = [];
   let lines: string[] = [];
   let bytes = 0;
