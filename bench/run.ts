@@ -132,9 +132,17 @@ async function freshRound(s: Scenario, log: (m: string) => void): Promise<Measur
   }
 }
 
-async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: number): Promise<Result> {
-  const perRound = s.freshPerRound === true;
-  const state = perRound ? undefined : await s.setup?.(ctx);
+/**
+ * Runs a scenario's rounds against `ctx`'s Azurite, or, with `ctx` undefined (a `freshPerRound`
+ * scenario), each round against its own.
+ */
+async function runScenario(
+  s: Scenario,
+  ctx: BenchContext | undefined,
+  log: (m: string) => void,
+  roundsOverride?: number,
+): Promise<Result> {
+  const state = ctx === undefined ? undefined : await s.setup?.(ctx);
   const rounds = roundsOverride ?? s.rounds ?? 5;
   const ours: number[] = [];
   const base: number[] = [];
@@ -142,7 +150,7 @@ async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: numb
   const opsBase: number[] = [];
   try {
     for (let i = 0; i < rounds; i++) {
-      const m = perRound ? await freshRound(s, (m) => ctx.log(m)) : await s.round(ctx, state);
+      const m = ctx === undefined ? await freshRound(s, log) : await s.round(ctx, state);
       ours.push(m.ours);
       base.push(m.baseline);
       if (m.ops !== undefined) {
@@ -151,13 +159,13 @@ async function runScenario(s: Scenario, ctx: BenchContext, roundsOverride?: numb
       }
       const ops =
         m.ops === undefined ? '' : `; storage ops/request ${fmt(m.ops.ours)} vs ${fmt(m.ops.baseline)}`;
-      ctx.log(
+      log(
         `  round ${i + 1}/${rounds}: ours ${fmt(m.ours)} ${s.unit}, baseline ${fmt(m.baseline)} ${s.unit}${ops}`,
       );
     }
   } finally {
     // Also after a failed round: a host or hop left running would keep the bench from exiting.
-    if (!perRound) await s.teardown?.(ctx, state);
+    if (ctx !== undefined) await s.teardown?.(ctx, state);
   }
   const o = median(ours);
   const b = median(base);
@@ -255,6 +263,12 @@ async function main(): Promise<void> {
         // A fresh, empty Azurite per scenario (or per group sharing a setup): Azurite in memory slows
         // down as data accumulates, so a shared one would measure later scenarios under different
         // conditions than earlier ones.
+        if (s.freshPerRound === true) {
+          await close();
+          results.push(await runScenario(s, undefined, log, rounds));
+          await write(false);
+          continue;
+        }
         if (open === undefined || s.shared === undefined || open.shared?.key !== s.shared.key) {
           await close();
           const { azurite, ctx } = await freshStorage(log);
@@ -266,7 +280,7 @@ async function main(): Promise<void> {
             ctx.shared = open.state;
           }
         }
-        results.push(await runScenario(s, open.ctx, rounds));
+        results.push(await runScenario(s, open.ctx, log, rounds));
         if (s.shared === undefined) await close();
       } catch (err) {
         // One failed scenario must not cost the figures of the others: it is reported as failed,

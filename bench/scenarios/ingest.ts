@@ -362,6 +362,50 @@ const eventsHopScenario: Scenario = {
   teardown: (_ctx, state) => (state as { hop: Hop }).hop.stop(),
 };
 
+/**
+ * The events target's floor, in process: what any implementation of the route must do with the 50
+ * bodies — parse each (to check its events) and write its events as one file per job (the layout,
+ * as upstream's) — and nothing else: no checks, no dedup, no seen-log, no metadata. Against raw SDK
+ * uploads of the whole bodies.
+ */
+const eventsFloorScenario: Scenario = {
+  name: `ingest ${BATCHES} concurrent Ray event batches of 1,000 events: floor, parse + one upload per job (in process, p99)`,
+  unit: 'ms',
+  better: 'lower',
+  ours: 'JSON.parse of each body, its events split by job, JSON.stringify and a raw SDK upload per job',
+  baseline: 'raw SDK upload of the same JSON',
+  target: 'informational: the least the route can take here',
+  rounds: 5,
+  async setup(ctx) {
+    const container = ctx.container('eventsfloor');
+    await ctx.service.getContainerClient(container).create();
+    return container;
+  },
+  async round(ctx, state) {
+    const c = ctx.service.getContainerClient(state as string);
+    const bodies = eventBodies();
+    const ours = await concurrently(bodies, async (body) => {
+      const byJob = new Map<unknown, unknown[]>();
+      for (const e of JSON.parse(body) as { taskLifecycleEvent: { jobId: unknown } }[]) {
+        const job = e.taskLifecycleEvent.jobId;
+        const list = byJob.get(job);
+        if (list === undefined) byJob.set(job, [e]);
+        else list.push(e);
+      }
+      await Promise.all(
+        [...byJob.values()].map((events) => {
+          const text = JSON.stringify(events);
+          return c
+            .getBlockBlobClient(`floor/${randomBytes(6).toString('hex')}.json`)
+            .upload(text, text.length);
+        }),
+      );
+    });
+    const raw = await rawUploads(ctx.service, state as string, bodies);
+    return { ours: p99(ours), baseline: p99(raw) };
+  },
+};
+
 interface CoreState {
   counted: CountingService;
   store: AzureBlobStore;
@@ -470,4 +514,5 @@ export const ingestScenarios: Scenario[] = [
   eventsScenario,
   eventsHopScenario,
   eventsInProcessScenario,
+  eventsFloorScenario,
 ];

@@ -27,4 +27,9 @@ describe('jsonDepthWithin', () => {
     expect(jsonDepthWithin(limit)).toBe(true);
     expect(jsonDepthWithin([limit])).toBe(false);
   });
+
+  it('refuses a limit deeper than its recursion may go, naming it', () => {
+    expect(() => jsonDepthWithin({}, 1001)).toThrow(/limits up to 1000, not 1001/);
+    expect(jsonDepthWithin({}, 1000)).toBe(true);
+  });
 });
