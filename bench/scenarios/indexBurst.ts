@@ -46,6 +46,26 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60
   throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
 
+/** How many sessions of clusters named `prefix…` GET /api/clusters lists (null: it answered 503). */
+async function listedCount(host: BenchHost, prefix: string): Promise<number | null> {
+  const res = await fetch(`${host.baseUrl}/api/clusters`);
+  const rows = (await res.json()) as { name: string }[];
+  if (res.status === 503) return null;
+  if (!Array.isArray(rows))
+    throw new Error(`GET /api/clusters answered ${res.status}: ${JSON.stringify(rows)}`);
+  return rows.filter((r) => r.name.startsWith(prefix)).length;
+}
+
+/** How many sessions of clusters named `prefix…` GET /api/v1/clusters counts (0 while it answers 503). */
+async function compactedCount(host: BenchHost, prefix: string): Promise<number> {
+  const res = await fetch(`${host.baseUrl}/api/v1/clusters`);
+  const body = (await res.json()) as { clusters?: { name: string; sessions: number }[] };
+  if (res.status === 503) return 0;
+  if (!Array.isArray(body.clusters))
+    throw new Error(`GET /api/v1/clusters answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.clusters.filter((c) => c.name.startsWith(prefix)).reduce((n, c) => n + c.sessions, 0);
+}
+
 /** Upstream's List(): flat-list `metadir/` 100 per page; the sessions of clusters named `prefix…`. */
 async function upstreamCount(ctx: BenchContext, container: string, prefix: string): Promise<number> {
   let n = 0;
@@ -77,7 +97,20 @@ function burst(source: 'LogsAndContainerScan' | 'EventGrid'): Scenario {
       const round = ++seq;
       const ids = Array.from({ length: BURST }, (_, i) => i);
       const started = performance.now();
+      const prefix = `burst${round}-`;
       let resent = 0;
+      let ingested = 0;
+      // Where the index stands while the burst goes on: every 10 s, sessions ingested and listed.
+      const timeline: string[] = [];
+      let sampling = true;
+      const sampler = (async () => {
+        for (let next = 10_000; sampling; next += 10_000) {
+          while (sampling && performance.now() - started < next) await new Promise((r) => setTimeout(r, 100));
+          if (!sampling) break;
+          const listed = await listedCount(host, prefix);
+          timeline.push(`${Math.round(next / 1000)} s ${ingested}/${listed ?? '503'}`);
+        }
+      })();
       await pool(ids, CLIENTS, async (i) => {
         const body = JSON.stringify(batchOf(round, i));
         // As the collector does: a 503 or 429 (storage past its deadline, throttling) is sent again
@@ -89,7 +122,10 @@ function burst(source: 'LogsAndContainerScan' | 'EventGrid'): Scenario {
             body,
           });
           const text = await res.text();
-          if (res.status === 200) return;
+          if (res.status === 200) {
+            ingested++;
+            return;
+          }
           if ((res.status !== 503 && res.status !== 429) || attempt === 10)
             throw new Error(`batch answered ${res.status}: ${text}`);
           resent++;
@@ -98,24 +134,25 @@ function burst(source: 'LogsAndContainerScan' | 'EventGrid'): Scenario {
         }
       });
       if (resent > 0) ctx.log(`  ${resent} batches answered 503/429 and were sent again`);
-      ctx.log(`  ingested in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      const prefix = `burst${round}-`;
+      const ingestEnd = performance.now();
+      ctx.log(`  ingested in ${((ingestEnd - started) / 1000).toFixed(1)} s`);
       let unavailable = 0;
       const [ours, base] = await Promise.all([
         until(async () => {
-          const res = await fetch(`${host.baseUrl}/api/clusters`);
-          const rows = (await res.json()) as { name: string }[];
+          const listed = await listedCount(host, prefix);
           // Storage past its deadline under the burst's load: a 503 a client retries, counted here.
-          if (res.status === 503) {
-            unavailable++;
-            return false;
-          }
-          if (!Array.isArray(rows))
-            throw new Error(`GET /api/clusters answered ${res.status}: ${JSON.stringify(rows)}`);
-          return rows.filter((r) => r.name.startsWith(prefix)).length === BURST;
+          if (listed === null) unavailable++;
+          return listed === BURST;
         }, 'all sessions in GET /api/clusters'),
         until(async () => (await upstreamCount(ctx, host.container, prefix)) === BURST, 'the flat listing'),
       ]);
+      // The v1 routes read only what the compactor has applied: when they show the whole burst.
+      await until(async () => (await compactedCount(host, prefix)) === BURST, 'the v1 counts');
+      const compacted = (performance.now() - ingestEnd) / 1000;
+      ctx.log(`  GET /api/v1/clusters counts all ${BURST} ${compacted.toFixed(1)} s after the last ingest`);
+      sampling = false;
+      await sampler;
+      ctx.log(`  ingested/listed since the first request: ${timeline.join(', ')}`);
       if (unavailable > 0) ctx.log(`  GET /api/clusters answered 503 ${unavailable} times while polling`);
       const failed = host.output().match(/Executed 'Functions\.index\w+' \(Failed/g)?.length ?? 0;
       if (failed > 0) ctx.log(`  ${failed} indexer invocations failed (and were retried)`);

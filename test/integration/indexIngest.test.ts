@@ -112,6 +112,40 @@ describe('indexer over data from the ingest handlers', () => {
     },
   );
 
+  it('lists sessions whose news waits in the journal before any compaction round, exactly as the round then does', async () => {
+    const store = useFreshApp();
+    const append = async (cluster: string, sessionName: string) => {
+      const params = { namespace: 'ns-a', cluster, session: sessionName, node: 'head', file: 'raylet.out' };
+      expect((await call(appendLog, putRequest({ offset: 0, body: 'x\n', params }))).status).toBe(200);
+    };
+    type Row = { namespace: string; name: string; sessionName: string; createTimeStamp: number };
+    const listed = async () => (await call(listClusters, get('/api/clusters'))).body as unknown as Row[];
+    // One session already compacted ...
+    await append('rc-a', session(0, 5));
+    await new Compactor(store).run(10_000);
+    // ... then, with no round since: two sessions announced by ingest (one older than the compacted
+    // one), and one only a blob trigger saw (written to storage directly, as a collector may).
+    await append('rc-b', session(1, 7));
+    await append('rc-c', session(2, 1));
+    const direct = `log/rc-d_ns-a/${session(3, 8)}/logs/head/raylet.out`;
+    await store.put(direct, 'y\n', 'text/plain');
+    expect(await new Indexer(store).mark(direct)).toMatchObject({ status: 'news', marks: 1 });
+    expect((await call(listClustersV1, get('/api/v1/clusters'))).body).toMatchObject({
+      clusters: [{ name: 'rc-a' }],
+    });
+    const before = await listed();
+    expect(before.map((r) => [r.namespace, r.name, r.sessionName])).toEqual([
+      ['ns-a', 'rc-d', session(3, 8)],
+      ['ns-a', 'rc-b', session(1, 7)],
+      ['ns-a', 'rc-a', session(0, 5)],
+      ['ns-a', 'rc-c', session(2, 1)],
+    ]);
+    // The round applies the news: the same answer, now from the newest-sessions document alone.
+    await new Compactor(store).run(10_000);
+    expect((await store.list({ prefix: 'index/v2/journal/n/', pageSize: 10 })).blobs).toEqual([]);
+    expect(await listed()).toEqual(before);
+  });
+
   it('lists a new session by the next compaction round, before any trigger ran; the trigger then finds it indexed', async () => {
     const store = useFreshApp();
     const params = {

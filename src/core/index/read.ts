@@ -6,10 +6,18 @@
  */
 import type { BlobStore } from '../../storage/blobStore.js';
 import { HttpError } from '../errors.js';
-import { clusterHeadBlob, clusterPageBlob, recentBlob, summaryBlob } from '../layout.js';
+import {
+  JOURNAL,
+  clusterHeadBlob,
+  clusterPageBlob,
+  parseMarkBlob,
+  recentBlob,
+  summaryBlob,
+} from '../layout.js';
 import { tryParseSession } from '../session.js';
 import { decodeCursor, encodeCursor } from '../query/cursor.js';
 import { byNewest } from './facts.js';
+import { byNewestRow, RECENT_CAP, type Row } from './globals.js';
 import { locatePage } from './pages.js';
 import type { ClusterHead, SessionEntry } from './schema.js';
 import { CorruptIndexError, parse } from './schema.js';
@@ -37,11 +45,48 @@ async function readParsed<T>(
   }
 }
 
-/** `GET /api/clusters`: one entry per (cluster, session), newest first, the newest RECENT_CAP. */
+/** How many waiting news marks `GET /api/clusters` reads (one listing page). */
+export const WAITING_PAGE = 5000;
+
+/**
+ * The sessions named by news marks waiting in the journal (the first WAITING_PAGE marks): sessions
+ * a trigger or ingest has seen and the compactor has not applied yet. Each will be in the index
+ * after the next round, so a listing may show it now.
+ */
+async function waitingSessions(store: BlobStore): Promise<Row[]> {
+  const page = await store.list({ prefix: `${JOURNAL}n/`, pageSize: WAITING_PAGE });
+  const rows: Row[] = [];
+  let last = '';
+  for (const b of page.blobs) {
+    const mark = parseMarkBlob(b.name);
+    if (mark?.kind !== 'news') continue;
+    const { namespace, cluster, session } = mark.key;
+    const key = `${namespace}/${cluster}/${session}`;
+    if (key !== last) rows.push([namespace, cluster, session]); // a session's marks are adjacent
+    last = key;
+  }
+  return rows;
+}
+
+/**
+ * `GET /api/clusters`: one entry per (cluster, session), newest first, the newest RECENT_CAP: the
+ * newest-sessions document, plus the sessions whose news still waits for the compactor (one
+ * listing page of the journal), so a new session is listed as soon as its news is marked — during
+ * a burst a compaction round can take tens of seconds.
+ */
 export async function kubeRayClusters(store: BlobStore): Promise<KubeRayCluster[]> {
-  const recent = await readParsed(store, recentBlob(), parse.recent);
+  const [recent, waiting] = await Promise.all([
+    readParsed(store, recentBlob(), parse.recent),
+    waitingSessions(store),
+  ]);
+  let rows: Row[] = recent?.rows ?? [];
+  if (waiting.length > 0) {
+    const known = new Set(rows.map((r) => r.join('/')));
+    const added = waiting.filter((r) => !known.has(r.join('/')));
+    if (added.length > 0) rows = [...rows, ...added].sort(byNewestRow).slice(0, RECENT_CAP);
+  }
   const out: KubeRayCluster[] = [];
-  for (const [namespace, name, sessionName] of recent?.rows ?? []) {
+  for (const [namespace, name, sessionName] of rows) {
     const id = tryParseSession(sessionName);
     if (id === null) continue;
     out.push({
