@@ -6,15 +6,28 @@
  * When the client disconnects, the body is cancelled rather than read to its end.
  * Set LOCAL_HOST_STREAM_BACKPRESSURE=false to see the library's own (Azure) behaviour.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ServerResponse } from 'node:http';
 import { ReadableStream } from 'node:stream/web';
 
-/** The invocation whose code is running (set around each streamed HTTP invocation). */
-export const invocationScope = new AsyncLocalStorage<string>();
-
 const proxyResponses = new Map<string, ServerResponse>();
 let installed = false;
+
+/**
+ * The invocation whose proxy response the library is starting. The library's `sendProxyResponse`
+ * sets the `x-ms-invocation-id` header and then, in the same synchronous run, calls the body's
+ * `values()`; so the id is held from that header until the microtasks run, and only the `values()`
+ * call of that run is gated. (An `AsyncLocalStorage` did this before; on Node 20 it turns on promise
+ * hooks for every promise of the process, which the ingest path's profile showed.)
+ */
+let starting: string | undefined;
+
+/** Notes that the library is starting invocation `id`'s proxy response (its invocation-id header). */
+export function startingResponse(id: string): void {
+  starting = id;
+  queueMicrotask(() => {
+    if (starting === id) starting = undefined;
+  });
+}
 
 /** Gates invocation `id`'s streamed body on `res` (used when the host hands the request over in process). */
 export function gateResponse(id: string, res: ServerResponse): void {
@@ -50,10 +63,10 @@ export function installProxyBackpressure(): void {
     name: string,
     value: number | string | readonly string[],
   ) {
-    const id = invocationScope.getStore();
-    if (id !== undefined && value === id && name.toLowerCase() === 'x-ms-invocation-id') {
-      proxyResponses.set(id, this);
-      this.once('close', () => proxyResponses.delete(id));
+    if (typeof value === 'string' && name.toLowerCase() === 'x-ms-invocation-id') {
+      proxyResponses.set(value, this);
+      this.once('close', () => proxyResponses.delete(value));
+      startingResponse(value);
     }
     return setHeader.call(this, name, value);
   } as typeof proto.setHeader;
@@ -61,7 +74,8 @@ export function installProxyBackpressure(): void {
   const values = streamProto.values;
   streamProto.values = function (this: ReadableStream, options) {
     const inner = values.call(this, options);
-    const id = invocationScope.getStore();
+    const id = starting;
+    starting = undefined;
     if (id === undefined) return inner;
     const gated: AsyncIterableIterator<unknown> = {
       async next() {

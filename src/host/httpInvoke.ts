@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import { ReadableStream } from 'node:stream/web';
-import { gateResponse, invocationScope } from './backpressure.js';
+import { gateResponse, startingResponse } from './backpressure.js';
 import { answerSlowBody, watchBodyRate, type BodyRate } from './bodyRate.js';
 import type { InvocationLog } from './invoke.js';
 import { invoke } from './invoke.js';
@@ -177,7 +177,9 @@ class ProxyResponse {
     private readonly live: () => boolean,
   ) {}
   setHeader(name: string, value: number | string | readonly string[]): this {
-    if (this.live() && name.toLowerCase() !== 'x-ms-invocation-id') this.res.setHeader(name, value);
+    if (name.toLowerCase() === 'x-ms-invocation-id') {
+      if (typeof value === 'string') startingResponse(value);
+    } else if (this.live()) this.res.setHeader(name, value);
     return this;
   }
   private start(): void {
@@ -274,15 +276,13 @@ function runInvocation(inv: HttpInvocation, invocationId: string) {
     Query: { json: JSON.stringify(queryObject(url.searchParams)) },
     ...Object.fromEntries(Object.entries(inv.params).map(([k, v]) => [k, { string: v }])),
   };
-  return invocationScope.run(invocationId, () =>
-    invoke(
-      inv.app,
-      inv.route.fn,
-      invocationId,
-      { inputData: [{ name: inv.route.bindingName, data: { http: {} } }], triggerMetadata },
-      inv.log,
-      inv.timeoutMs,
-    ),
+  return invoke(
+    inv.app,
+    inv.route.fn,
+    invocationId,
+    { inputData: [{ name: inv.route.bindingName, data: { http: {} } }], triggerMetadata },
+    inv.log,
+    inv.timeoutMs,
   );
 }
 
