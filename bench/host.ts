@@ -17,7 +17,7 @@ export interface BenchHost extends SpawnedHost {
 /** Starts the host on a free port; `container` defaults to a fresh one named after `tag`. */
 export async function benchHost(
   ctx: BenchContext,
-  opts: { tag?: string; container?: string; env?: Record<string, string> } = {},
+  opts: { tag?: string; container?: string; env?: Record<string, string>; appDir?: string } = {},
 ): Promise<BenchHost> {
   const container = opts.container ?? ctx.container(opts.tag ?? 'host');
   const cs = ctx.connectionString;
@@ -33,7 +33,13 @@ export async function benchHost(
     'AzureWebJobs.reconcileIndex.Disabled': 'true',
     ...opts.env,
   };
-  return { ...(await spawnHost({ env, startTimeoutMs: 60_000, nodeArgs: profileArgs('host') })), container };
+  const spawned = await spawnHost({
+    env,
+    startTimeoutMs: 60_000,
+    nodeArgs: profileArgs('host'),
+    ...(opts.appDir !== undefined && { appDir: opts.appDir }),
+  });
+  return { ...spawned, container };
 }
 
 /**

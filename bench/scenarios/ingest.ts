@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import path from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { benchHost, type BenchHost } from '../host.js';
 import { timed, type BenchContext, type Scenario } from '../harness.js';
@@ -84,6 +85,8 @@ type Appender = (ctx: BenchContext, state: AppendState, chunk: number, perFile: 
 interface AppendState {
   host?: Host;
   hop?: Hop;
+  /** The hop's handler as a Functions app on the local host (bench/floor-app). */
+  floor?: Host;
   /** In process: our store and a raw client, both on a counting client of the bench's Azurite. */
   store?: AzureBlobStore;
   counted?: CountingService;
@@ -116,6 +119,11 @@ const viaHost: Appender = (_ctx, s, chunk, perFile) =>
 const viaHop: Appender = (_ctx, s, chunk, perFile) =>
   timedFiles(chunk, perFile, (i, tag) =>
     putAppends((at) => `${s.hop?.baseUrl}/append/hop-${tag}-${i}.log?offset=${at}`, chunk, perFile),
+  );
+
+const viaFloorApp: Appender = (_ctx, s, chunk, perFile) =>
+  timedFiles(chunk, perFile, (i, tag) =>
+    putAppends((at) => `${s.floor?.baseUrl}/api/append/floor-${tag}-${i}.log?offset=${at}`, chunk, perFile),
   );
 
 /** Raw SDK appends to FILES blobs at once: create, then appendBlock at each position. */
@@ -162,6 +170,8 @@ interface Pair {
   baselineText: string;
   /** Needs the host and the hop (HTTP), or only a store in process. */
   http: boolean;
+  /** Also needs the hop's handler as a Functions app on the local host. */
+  floor?: boolean;
 }
 
 /** How a run is reported: MiB/s, or requests per second for small appends. */
@@ -196,7 +206,11 @@ function appendScenario(
       // The app creates its container on first use; the hop and the raw SDK do not.
       await ctx.service.getContainerClient(host.container).createIfNotExists();
       const hop = await startHop(ctx, host.container);
-      return { host, hop } satisfies AppendState;
+      const floor =
+        pair.floor === true
+          ? await benchHost(ctx, { container: host.container, appDir: path.resolve('bench/floor-app') })
+          : undefined;
+      return { host, hop, ...(floor && { floor }) } satisfies AppendState;
     },
     async round(ctx, state) {
       const s = state as AppendState;
@@ -214,6 +228,7 @@ function appendScenario(
     async teardown(_ctx, state) {
       const s = state as AppendState;
       await s.hop?.stop();
+      if (s.floor !== undefined) await stopHost(s.floor);
       if (s.host !== undefined) await stopHost(s.host);
     },
   };
@@ -246,6 +261,22 @@ const HOST_VS_HOP: Pair = {
   oursText: 'PUT /api/v1/logs through the local host',
   baselineText: 'the same PUTs to the bare Node.js hop (bench/hop.ts)',
   http: true,
+};
+
+/**
+ * The control for HOST_VS_HOP: the hop's own handler (buffer the body, append it) as an
+ * @azure/functions app on the same local host. What it loses to the hop is what the host and the
+ * library cost any Functions app here, before any code of ours.
+ */
+const FLOOR_VS_HOP: Pair = {
+  name: ': control, the hop’s handler as a Functions app on the local host vs the bare hop (HTTP)',
+  ours: viaFloorApp,
+  baseline: viaHop,
+  oursText:
+    'PUT to bench/floor-app: the hop’s append handler as an @azure/functions v4 app (streaming mode), run by the local host',
+  baselineText: 'the same PUTs to the bare Node.js hop (bench/hop.ts)',
+  http: true,
+  floor: true,
 };
 
 /** What our exactly-once rules and storage module cost over raw SDK calls, without HTTP. */
@@ -503,11 +534,20 @@ export const ingestScenarios: Scenario[] = [
   appendScenario(MiB, '1 MiB', HOST_VS_SDK, 'informational (round 1: ≥ 0.8×)'),
   appendScenario(MiB, '1 MiB', HOP_VS_SDK, 'informational: the best any HTTP path reaches here'),
   appendScenario(MiB, '1 MiB', HOST_VS_HOP, '≥ 0.95×'),
+  appendScenario(MiB, '1 MiB', FLOOR_VS_HOP, 'informational: the best a Functions app reaches here'),
   appendScenario(MiB, '1 MiB', CORE_VS_SDK, 'informational; storage ops ≈ 1 per append'),
   appendScenario(64 * 1024, '64 KiB', HOST_VS_SDK, 'informational'),
   appendScenario(64 * 1024, '64 KiB', HOST_VS_HOP, '≥ 0.9×'),
+  appendScenario(64 * 1024, '64 KiB', FLOOR_VS_HOP, 'informational: the best a Functions app reaches here'),
   appendScenario(64 * 1024, '64 KiB', CORE_VS_SDK, 'informational; storage ops ≈ 1 per append'),
   appendScenario(4 * 1024, '4 KiB', HOST_VS_HOP, '≥ 0.8× the requests per second', 'req/s'),
+  appendScenario(
+    4 * 1024,
+    '4 KiB',
+    FLOOR_VS_HOP,
+    'informational: the best a Functions app reaches here',
+    'req/s',
+  ),
   appendScenario(4 * 1024, '4 KiB', CORE_VS_SDK, 'storage ops 1 per append once the file exists', 'req/s'),
   existingFileFirstOpsScenario,
   existingFileOpsScenario,
