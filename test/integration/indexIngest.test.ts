@@ -112,7 +112,7 @@ describe('indexer over data from the ingest handlers', () => {
     },
   );
 
-  it('lists sessions whose news waits in the journal before any compaction round, exactly as the round then does', async () => {
+  it('lists sessions whose news waits in the journal before any compaction round, in every listing, exactly as the round then does', async () => {
     const store = useFreshApp();
     const append = async (cluster: string, sessionName: string) => {
       const params = { namespace: 'ns-a', cluster, session: sessionName, node: 'head', file: 'raylet.out' };
@@ -130,10 +130,40 @@ describe('indexer over data from the ingest handlers', () => {
     const direct = `log/rc-d_ns-a/${session(3, 8)}/logs/head/raylet.out`;
     await store.put(direct, 'y\n', 'text/plain');
     expect(await new Indexer(store).mark(direct)).toMatchObject({ status: 'news', marks: 1 });
-    expect((await call(listClustersV1, get('/api/v1/clusters'))).body).toMatchObject({
-      clusters: [{ name: 'rc-a' }],
-    });
+    const v1 = async () => {
+      const clusters = (await call(listClustersV1, get('/api/v1/clusters'))).body;
+      const pages = [];
+      for (const cluster of ['rc-a', 'rc-b', 'rc-c', 'rc-d']) {
+        const r = await call(listSessions, get('/x', { namespace: 'ns-a', cluster }));
+        expect(r.status).toBe(200);
+        pages.push(r.body);
+        // Paged one at a time as well (a cluster the index does not hold yet pages the same way).
+        const one = await call(
+          listSessions,
+          new HttpRequest({
+            method: 'GET',
+            url: 'http://localhost/x?limit=1',
+            params: { namespace: 'ns-a', cluster },
+          }),
+        );
+        expect((one.body as { sessions: unknown[] }).sessions).toHaveLength(1);
+      }
+      return { clusters, pages };
+    };
     const before = await listed();
+    const v1Before = await v1();
+    expect(v1Before.clusters).toMatchObject({
+      clusters: [
+        { name: 'rc-a', sessions: 1 },
+        { name: 'rc-b', sessions: 1, latestSession: session(1, 7) },
+        { name: 'rc-c', sessions: 1 },
+        { name: 'rc-d', sessions: 1, clusterIds: ['ns-a'] },
+      ],
+    });
+    expect(v1Before.pages[3]).toMatchObject({
+      sessions: [{ sessionName: session(3, 8), files: 1, bytes: 2, nodes: ['head'] }],
+    });
+    expect((await call(listSessions, get('/x', { namespace: 'ns-a', cluster: 'rc-none' }))).status).toBe(404);
     expect(before.map((r) => [r.namespace, r.name, r.sessionName])).toEqual([
       ['ns-a', 'rc-d', session(3, 8)],
       ['ns-a', 'rc-b', session(1, 7)],
@@ -144,6 +174,7 @@ describe('indexer over data from the ingest handlers', () => {
     await new Compactor(store).run(10_000);
     expect((await store.list({ prefix: 'index/v2/journal/n/', pageSize: 10 })).blobs).toEqual([]);
     expect(await listed()).toEqual(before);
+    expect(await v1()).toEqual(v1Before);
   });
 
   it('lists a new session by the next compaction round, before any trigger ran; the trigger then finds it indexed', async () => {

@@ -14,12 +14,14 @@ import {
   recentBlob,
   summaryBlob,
 } from '../layout.js';
+import { clusterName, namespaceName } from '../names.js';
 import { tryParseSession } from '../session.js';
 import { decodeCursor, encodeCursor } from '../query/cursor.js';
-import { byNewest } from './facts.js';
+import { byNewest, entryOf, fold } from './facts.js';
+import { decodeObservation } from './journal.js';
 import { byNewestRow, RECENT_CAP, type Row } from './globals.js';
 import { locatePage } from './pages.js';
-import type { ClusterHead, SessionEntry } from './schema.js';
+import type { ClusterLine, SessionDoc, SessionEntry } from './schema.js';
 import { CorruptIndexError, parse } from './schema.js';
 
 /** KubeRay's ClusterInfo. */
@@ -68,6 +70,53 @@ async function waitingSessions(store: BlobStore): Promise<Row[]> {
   return rows;
 }
 
+/** A cluster the index does not hold yet, as its waiting news marks describe it. */
+interface WaitingCluster {
+  namespace: string;
+  name: string;
+  /** Newest first, as the compactor's next round will enter them (from these marks alone). */
+  sessions: SessionEntry[];
+}
+
+/**
+ * The sessions whose news waits under `prefix` of the journal (one listing page, with the
+ * observations the marks carry), folded as the compactor folds them, by cluster.
+ */
+async function waitingClusters(store: BlobStore, prefix: string): Promise<Map<string, WaitingCluster>> {
+  const page = await store.list({ prefix, pageSize: WAITING_PAGE, includeMetadata: true });
+  const docs = new Map<string, SessionDoc>();
+  for (const b of page.blobs) {
+    const mark = parseMarkBlob(b.name);
+    const o = decodeObservation(b.metadata);
+    if (mark?.kind !== 'news' || o === null) continue;
+    const key = `${o.namespace}/${o.cluster}/${o.session}`;
+    docs.set(key, fold(docs.get(key) ?? null, o));
+  }
+  const out = new Map<string, WaitingCluster>();
+  for (const doc of docs.values()) {
+    const key = `${doc.namespace}/${doc.cluster}`;
+    let c = out.get(key);
+    if (c === undefined) out.set(key, (c = { namespace: doc.namespace, name: doc.cluster, sessions: [] }));
+    c.sessions.push(entryOf(doc, ''));
+  }
+  for (const c of out.values()) c.sessions.sort((a, b) => byNewest(a.name, b.name));
+  return out;
+}
+
+const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+
+/** The summary line a waiting cluster will get. */
+function waitingLine(c: WaitingCluster): ClusterLine {
+  return {
+    namespace: c.namespace,
+    name: c.name,
+    clusterIds: [...new Set(c.sessions.flatMap((s) => s.clusterIds))].sort(),
+    sessions: c.sessions.length,
+    latestSession: c.sessions[0]?.name ?? null,
+    lastActivity: c.sessions.reduce<string | null>((t, s) => later(t, s.lastActivity), null),
+  };
+}
+
 /**
  * `GET /api/clusters`: one entry per (cluster, session), newest first, the newest RECENT_CAP: the
  * newest-sessions document, plus the sessions whose news still waits for the compactor (one
@@ -113,7 +162,18 @@ const isPair = (v: unknown): v is [string, string] =>
 /** `GET /api/v1/clusters`: clusters by namespace then name, a page at a time. */
 export async function clustersV1(store: BlobStore, page: PageRequest) {
   const after = page.cursor === undefined ? null : decodeCursor(page.cursor, 'clusters', isPair);
-  const all = (await readParsed(store, summaryBlob(), parse.summary))?.clusters ?? [];
+  const [summary, waiting] = await Promise.all([
+    readParsed(store, summaryBlob(), parse.summary),
+    waitingClusters(store, `${JOURNAL}n/`),
+  ]);
+  let all = summary?.clusters ?? [];
+  // Clusters the index does not hold yet: the lines the compactor's next round will write.
+  const known = new Set(all.map((c) => `${c.namespace}/${c.name}`));
+  const added = [...waiting.entries()].filter(([k]) => !known.has(k)).map(([, c]) => waitingLine(c));
+  if (added.length > 0)
+    all = [...all, ...added].sort((a, b) =>
+      a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.name < b.name ? -1 : 1,
+    );
   const from =
     after === null
       ? 0
@@ -148,15 +208,36 @@ function sessionOut(s: SessionEntry, namespace: string) {
   };
 }
 
-async function readHead(store: BlobStore, namespace: string, cluster: string): Promise<ClusterHead> {
-  const head = await readParsed(store, clusterHeadBlob(namespace, cluster), parse.head);
-  if (head === null)
-    throw new HttpError(
-      404,
-      'cluster_not_found',
-      `no cluster ${cluster} in namespace ${namespace} is indexed`,
-    );
-  return head;
+function clusterNotFound(namespace: string, cluster: string): HttpError {
+  return new HttpError(
+    404,
+    'cluster_not_found',
+    `no cluster ${cluster} in namespace ${namespace} is indexed`,
+  );
+}
+
+/**
+ * A page of a cluster the index does not hold yet, from its waiting news marks (the sessions the
+ * compactor's next round will enter); 404 when none waits either.
+ */
+async function waitingSessionsPage(
+  store: BlobStore,
+  namespace: string,
+  cluster: string,
+  page: PageRequest,
+  after: string | null,
+  scope: string,
+) {
+  const prefix = `${JOURNAL}n/${namespaceName(namespace)}_${clusterName(cluster)}/`;
+  const c = (await waitingClusters(store, prefix)).get(`${namespace}/${cluster}`);
+  if (c === undefined) throw clusterNotFound(namespace, cluster);
+  const rest = after === null ? c.sessions : c.sessions.filter((s) => byNewest(s.name, after) > 0);
+  const taken = rest.slice(0, page.limit);
+  const body = { namespace, name: cluster, sessions: taken.map((s) => sessionOut(s, namespace)) };
+  const last = taken[taken.length - 1];
+  return rest.length > page.limit && last !== undefined
+    ? { ...body, nextCursor: encodeCursor(scope, last.name) }
+    : body;
 }
 
 /**
@@ -174,7 +255,8 @@ export async function clusterSessions(
   const isName = (v: unknown): v is string => typeof v === 'string' && tryParseSession(v) !== null;
   const after = page.cursor === undefined ? null : decodeCursor(page.cursor, scope, isName);
   for (let attempt = 0; ; attempt++) {
-    const head = await readHead(store, namespace, cluster);
+    const head = await readParsed(store, clusterHeadBlob(namespace, cluster), parse.head);
+    if (head === null) return waitingSessionsPage(store, namespace, cluster, page, after, scope);
     const taken: SessionEntry[] = [];
     let more = false;
     let stale = false;
