@@ -195,6 +195,14 @@ export async function clustersV1(store: BlobStore, page: PageRequest) {
     : { clusters };
 }
 
+/** A page of `…/sessions`; `nextCursor` only when more follows. */
+export interface SessionsPage {
+  namespace: string;
+  name: string;
+  sessions: ReturnType<typeof sessionOut>[];
+  nextCursor?: string;
+}
+
 function sessionOut(s: SessionEntry, namespace: string) {
   return {
     sessionName: s.name,
@@ -227,7 +235,7 @@ async function waitingSessionsPage(
   page: PageRequest,
   after: string | null,
   scope: string,
-) {
+): Promise<SessionsPage> {
   const prefix = `${JOURNAL}n/${namespaceName(namespace)}_${clusterName(cluster)}/`;
   const c = (await waitingClusters(store, prefix)).get(`${namespace}/${cluster}`);
   if (c === undefined) throw clusterNotFound(namespace, cluster);
@@ -250,7 +258,7 @@ export async function clusterSessions(
   namespace: string,
   cluster: string,
   page: PageRequest,
-) {
+): Promise<SessionsPage> {
   const scope = `sessions/${namespace}/${cluster}`;
   const isName = (v: unknown): v is string => typeof v === 'string' && tryParseSession(v) !== null;
   const after = page.cursor === undefined ? null : decodeCursor(page.cursor, scope, isName);
