@@ -12,6 +12,17 @@ export interface BenchContext {
   shared?: unknown;
 }
 
+/** Creates a fresh container named after `tag` (through `service`, the bench's client by default); its name. */
+export async function createdContainer(
+  ctx: BenchContext,
+  tag: string,
+  service: BlobServiceClient = ctx.service,
+): Promise<string> {
+  const container = ctx.container(tag);
+  await service.getContainerClient(container).create();
+  return container;
+}
+
 /**
  * An expensive setup several scenarios measure against (say, a container of 100,000 blobs): the
  * runner does it once for consecutive scenarios with the same key, in one Azurite, and hands the

@@ -100,17 +100,13 @@ function burst(source: 'LogsAndContainerScan' | 'EventGrid'): Scenario {
       const prefix = `burst${round}-`;
       let resent = 0;
       let ingested = 0;
-      // Where the index stands while the burst goes on: every 10 s, sessions ingested and listed.
-      const timeline: string[] = [];
-      let sampling = true;
-      const sampler = (async () => {
-        for (let next = 10_000; sampling; next += 10_000) {
-          while (sampling && performance.now() - started < next) await new Promise((r) => setTimeout(r, 100));
-          if (!sampling) break;
-          const listed = await listedCount(host, prefix);
-          timeline.push(`${Math.round(next / 1000)} s ${ingested}/${listed ?? '503'}`);
-        }
-      })();
+      // Where the index stands while the burst goes on: at every 100th batch answered, when, and how
+      // many sessions GET /api/clusters lists then (sampled beside the clients, not in their way).
+      const samples: Promise<string>[] = [];
+      const sample = (n: number) => {
+        const at = (performance.now() - started) / 1000;
+        samples.push(listedCount(host, prefix).then((l) => `${at.toFixed(0)} s ${n}/${l ?? '503'}`));
+      };
       await pool(ids, CLIENTS, async (i) => {
         const body = JSON.stringify(batchOf(round, i));
         // As the collector does: a 503 or 429 (storage past its deadline, throttling) is sent again
@@ -123,7 +119,7 @@ function burst(source: 'LogsAndContainerScan' | 'EventGrid'): Scenario {
           });
           const text = await res.text();
           if (res.status === 200) {
-            ingested++;
+            if (++ingested % 100 === 0) sample(ingested);
             return;
           }
           if ((res.status !== 503 && res.status !== 429) || attempt === 10)
@@ -150,9 +146,7 @@ function burst(source: 'LogsAndContainerScan' | 'EventGrid'): Scenario {
       await until(async () => (await compactedCount(host, prefix)) === BURST, 'the v1 counts');
       const compacted = (performance.now() - ingestEnd) / 1000;
       ctx.log(`  GET /api/v1/clusters counts all ${BURST} ${compacted.toFixed(1)} s after the last ingest`);
-      sampling = false;
-      await sampler;
-      ctx.log(`  ingested/listed since the first request: ${timeline.join(', ')}`);
+      ctx.log(`  ingested/listed since the first request: ${(await Promise.all(samples)).join(', ')}`);
       if (unavailable > 0) ctx.log(`  GET /api/clusters answered 503 ${unavailable} times while polling`);
       const failed = host.output().match(/Executed 'Functions\.index\w+' \(Failed/g)?.length ?? 0;
       if (failed > 0) ctx.log(`  ${failed} indexer invocations failed (and were retried)`);

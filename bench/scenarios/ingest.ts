@@ -9,7 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { benchHost, type BenchHost } from '../host.js';
-import { timed, type BenchContext, type Scenario } from '../harness.js';
+import { createdContainer, timed, type BenchContext, type Scenario } from '../harness.js';
 import { startHop, type Hop } from '../hop.js';
 import { appendLog, type LogTarget } from '../../src/core/ingest/logs.js';
 import { storeEvents } from '../../src/core/ingest/events.js';
@@ -198,8 +198,7 @@ function appendScenario(
     async setup(ctx) {
       if (!pair.http) {
         const counted = countingService(ctx.connectionString);
-        const container = ctx.container('ingestcore');
-        await counted.service.getContainerClient(container).create();
+        const container = await createdContainer(ctx, 'ingestcore', counted.service);
         return { counted, store: new AzureBlobStore(counted.service, container) } satisfies AppendState;
       }
       const host = await startHost(ctx);
@@ -371,8 +370,7 @@ const eventsHopScenario: Scenario = {
   target: 'informational: the best any HTTP path reaches here',
   rounds: 5,
   async setup(ctx) {
-    const container = ctx.container('eventshop');
-    await ctx.service.getContainerClient(container).create();
+    const container = await createdContainer(ctx, 'eventshop');
     return { container, hop: await startHop(ctx, container) };
   },
   async round(ctx, state) {
@@ -407,11 +405,7 @@ const eventsFloorScenario: Scenario = {
   baseline: 'raw SDK upload of the same JSON',
   target: 'informational: the least the route can take here',
   rounds: 5,
-  async setup(ctx) {
-    const container = ctx.container('eventsfloor');
-    await ctx.service.getContainerClient(container).create();
-    return container;
-  },
+  setup: (ctx) => createdContainer(ctx, 'eventsfloor'),
   async round(ctx, state) {
     const c = ctx.service.getContainerClient(state as string);
     const bodies = eventBodies();
@@ -444,8 +438,7 @@ interface CoreState {
 
 async function coreSetup(ctx: BenchContext, tag: string): Promise<CoreState> {
   const counted = countingService(ctx.connectionString);
-  const container = ctx.container(tag);
-  await counted.service.getContainerClient(container).create();
+  const container = await createdContainer(ctx, tag, counted.service);
   return { counted, store: new AzureBlobStore(counted.service, container) };
 }
 

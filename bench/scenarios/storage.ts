@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AzureBlobStore } from '../../src/storage/azureBlobStore.js';
-import { pool, timed, type BenchContext, type Scenario } from '../harness.js';
+import { createdContainer, pool, timed, type BenchContext, type Scenario } from '../harness.js';
 
 const MiB = 1024 * 1024;
 
@@ -36,11 +36,7 @@ function appendScenario(chunk: number, total: number, label: string): Scenario {
     baseline: 'raw SDK appendBlock',
     target: '≈ 1.0×',
     rounds: 5,
-    async setup(ctx) {
-      const container = ctx.container('append');
-      await ctx.service.getContainerClient(container).create();
-      return container;
-    },
+    setup: (ctx) => createdContainer(ctx, 'append'),
     async round(ctx, state) {
       const container = state as string;
       const store = new AzureBlobStore(ctx.service, container);

@@ -20,6 +20,11 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Summary lines in their order: by namespace, then cluster name. */
+export function byCluster(a: ClusterLine, b: ClusterLine): number {
+  return cmp(a.namespace, b.namespace) || cmp(a.name, b.name);
+}
+
 /** Newest session first; then namespace, then cluster. */
 export function byNewestRow(a: Row, b: Row): number {
   return byNewest(a[2], b[2]) || cmp(a[0], b[0]) || cmp(a[1], b[1]);
@@ -39,7 +44,7 @@ export async function applyToSummary(
   const added = [...lines.values()].flatMap((l) => (l.line === null ? [] : [l.line]));
   const next: SummaryDoc = {
     schemaVersion: SCHEMA_VERSION,
-    clusters: [...kept, ...added].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name)),
+    clusters: [...kept, ...added].sort(byCluster),
   };
   if (read.doc === null || canonical(next) !== canonical(read.doc)) {
     await guard();

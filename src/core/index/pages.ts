@@ -88,7 +88,8 @@ function maxTime(a: string | null, b: string | null): string | null {
   return a === null ? b : b === null ? a : a > b ? a : b;
 }
 
-function refOf(id: number, sessions: SessionEntry[]): PageRef {
+/** A page's reference in its cluster's head, from its sessions (newest first, at least one). */
+export function refOf(id: number, sessions: SessionEntry[]): PageRef {
   return {
     id,
     first: (sessions[0] as SessionEntry).name,

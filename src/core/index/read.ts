@@ -19,8 +19,8 @@ import { tryParseSession } from '../session.js';
 import { decodeCursor, encodeCursor } from '../query/cursor.js';
 import { byNewest, entryOf, fold } from './facts.js';
 import { decodeObservation } from './journal.js';
-import { byNewestRow, RECENT_CAP, type Row } from './globals.js';
-import { locatePage } from './pages.js';
+import { byCluster, byNewestRow, RECENT_CAP, type Row } from './globals.js';
+import { lineOf, locatePage, refOf } from './pages.js';
 import type { ClusterLine, SessionDoc, SessionEntry } from './schema.js';
 import { CorruptIndexError, parse } from './schema.js';
 
@@ -103,18 +103,15 @@ async function waitingClusters(store: BlobStore, prefix: string): Promise<Map<st
   return out;
 }
 
-const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
-
-/** The summary line a waiting cluster will get. */
+/** The summary line a waiting cluster will get: the compactor's, of a head with one page of its sessions. */
 function waitingLine(c: WaitingCluster): ClusterLine {
-  return {
+  return lineOf({
+    schemaVersion: 2,
     namespace: c.namespace,
     name: c.name,
-    clusterIds: [...new Set(c.sessions.flatMap((s) => s.clusterIds))].sort(),
-    sessions: c.sessions.length,
-    latestSession: c.sessions[0]?.name ?? null,
-    lastActivity: c.sessions.reduce<string | null>((t, s) => later(t, s.lastActivity), null),
-  };
+    pages: [refOf(0, c.sessions)],
+    nextId: 1,
+  });
 }
 
 /**
@@ -170,10 +167,7 @@ export async function clustersV1(store: BlobStore, page: PageRequest) {
   // Clusters the index does not hold yet: the lines the compactor's next round will write.
   const known = new Set(all.map((c) => `${c.namespace}/${c.name}`));
   const added = [...waiting.entries()].filter(([k]) => !known.has(k)).map(([, c]) => waitingLine(c));
-  if (added.length > 0)
-    all = [...all, ...added].sort((a, b) =>
-      a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.name < b.name ? -1 : 1,
-    );
+  if (added.length > 0) all = [...all, ...added].sort(byCluster);
   const from =
     after === null
       ? 0
