@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BlobTriggerListener } from './blobTrigger.js';
+import { BlobTriggerListener, blobNameFromUrl } from './blobTrigger.js';
 import { parseBlobPath } from './blobPath.js';
 import type { ContainerClient, HostStorage } from './hostStorage.js';
 import type { LoadedApp } from './loader.js';
@@ -151,5 +151,25 @@ describe('the polling source scans in bounded pages, slows down when idle, and k
     } finally {
       await b.stop();
     }
+  });
+});
+
+describe('blobNameFromUrl', () => {
+  const container = 'http://127.0.0.1:10000/devstoreaccount1/data';
+  it('names the blob of a write in the container, decoded, and nothing for other containers', () => {
+    expect(blobNameFromUrl(container, `${container}/log/c%20one/s1/raylet.out`)).toBe(
+      'log/c one/s1/raylet.out',
+    );
+    expect(blobNameFromUrl(container, `${container}/log/a.log?comp=appendblock`)).toBe('log/a.log');
+    expect(blobNameFromUrl(`${container}/`, `${container}/meta/.hidden#x`)).toBe('meta/.hidden');
+    expect(blobNameFromUrl(container, 'http://127.0.0.1:10000/devstoreaccount1/Data/x')).toBe('x');
+    expect(blobNameFromUrl(container, 'http://127.0.0.1:10000/devstoreaccount1/data2/x')).toBeUndefined();
+    expect(blobNameFromUrl(container, container)).toBeUndefined();
+    expect(
+      blobNameFromUrl(
+        'https://acct.blob.core.windows.net/data',
+        'https://acct.blob.core.windows.net/data/log/x',
+      ),
+    ).toBe('log/x');
   });
 });
