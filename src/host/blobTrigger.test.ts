@@ -165,6 +165,9 @@ describe('blobNameFromUrl', () => {
     expect(blobNameFromUrl(container, 'http://127.0.0.1:10000/devstoreaccount1/Data/x')).toBe('x');
     expect(blobNameFromUrl(container, 'http://127.0.0.1:10000/devstoreaccount1/data2/x')).toBeUndefined();
     expect(blobNameFromUrl(container, container)).toBeUndefined();
+    expect(blobNameFromUrl(container, `${container}/`)).toBeUndefined();
+    expect(blobNameFromUrl(container, `${container}/log/a%2Fb%25c`)).toBe('log/a/b%c');
+    expect(blobNameFromUrl(container, `${container}/log/bad%E0%A4%A`)).toBeUndefined();
     expect(
       blobNameFromUrl(
         'https://acct.blob.core.windows.net/data',

@@ -85,17 +85,29 @@ function pathOf(url: string): string {
   return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
+/** What the paths of blobs in a container start with: its URL's path, lower-cased, with one trailing `/`. */
+export function containerPathPrefix(containerUrl: string): string {
+  return `${pathOf(containerUrl).replace(/\/$/, '')}/`.toLowerCase();
+}
+
+/**
+ * The blob name a URL path (as sent: encoded, no query) names in the container whose
+ * `containerPathPrefix` is `prefix`, if it does. The container matches case-insensitively.
+ */
+export function blobNameInPath(prefix: string, path: string): string | undefined {
+  if (path.length <= prefix.length || path.slice(0, prefix.length).toLowerCase() !== prefix) return undefined;
+  const rest = path.slice(prefix.length);
+  if (!rest.includes('%')) return rest;
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return undefined; // not a path the SDK built
+  }
+}
+
 /** The blob name an event's URL names in the listener's container, if it does. */
 export function blobNameFromUrl(containerUrl: string, blobUrl: string): string | undefined {
-  const base = pathOf(containerUrl).replace(/\/$/, '');
-  const path = pathOf(blobUrl);
-  if (!path.toLowerCase().startsWith(`${base.toLowerCase()}/`)) return undefined;
-  const name = path
-    .slice(base.length + 1)
-    .split('/')
-    .map(decodeURIComponent)
-    .join('/');
-  return name === '' ? undefined : name;
+  return blobNameInPath(containerPathPrefix(containerUrl), pathOf(blobUrl));
 }
 
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
@@ -167,10 +179,12 @@ export class BlobTriggerListener {
   /** Watches this process's writes, scans for blobs (not for Event Grid), and takes webhook events and manual runs. */
   start(): void {
     this.acceptManualRuns();
-    this.#unsubscribe = onStorageWrite(({ url, op }) => {
+    const prefix = containerPathPrefix(this.data.url);
+    this.#unsubscribe = onStorageWrite(({ path, op }) => {
       if (this.opts.eventGrid && !BLOB_CREATED.has(op)) return;
-      const blob = blobNameFromUrl(this.data.url, url);
-      if (blob === undefined || matchBlobPath(this.path, blob) === null) return;
+      const blob = blobNameInPath(prefix, path);
+      if (blob === undefined || !blob.startsWith(this.path.prefix) || matchBlobPath(this.path, blob) === null)
+        return;
       this.#lastLogged = Date.now();
       if (this.opts.eventGrid) return this.notify(blob);
       // Writes to one blob in quick succession (a create and its first append) make one run, as

@@ -17,8 +17,8 @@ export type WriteOp =
   'PutBlob' | 'PutBlockList' | 'AppendBlock' | 'CopyBlob' | 'SetBlobMetadata' | 'SetBlobProperties';
 
 export interface StorageWrite {
-  /** The blob's URL, without its query. */
-  url: string;
+  /** The path of the blob's URL as sent (encoded, without the query): `/{account}/{container}/{blob}` on Azurite. */
+  path: string;
   op: WriteOp;
 }
 
@@ -41,18 +41,25 @@ function onResponse(message: unknown): void {
   const { request: req, response: res } = message as { request: ClientRequest; response: IncomingMessage };
   const status = res.statusCode ?? 0;
   if (req.method !== 'PUT' || status < 200 || status >= 300) return;
-  const host = req.getHeader('host');
-  if (typeof host !== 'string') return;
-  // Every storage response of the process passes here (a 4-KiB append's whole request costs ~2 ms of
-  // CPU): the query alone is parsed, and no URL object is built (profiles showed `new URL` here at
-  // 0.08 ms per request).
+  // Every storage response of the process passes here (a 4-KiB append's whole request costs ~1.3 ms of
+  // CPU): no URL object is built, and the path is cut once for all listeners (profiles showed
+  // `new URL` here at 0.08 ms per request, and the listeners' own URL parsing at 0.1 ms).
   const q = req.path.indexOf('?');
-  const query = new URLSearchParams(q < 0 ? '' : req.path.slice(q + 1));
-  if (query.get('restype') !== null) return; // a container operation
-  const op = opOf(req, query.get('comp'));
+  const query = q < 0 ? '' : req.path.slice(q + 1);
+  if (param(query, 'restype') !== null) return; // a container operation
+  const op = opOf(req, param(query, 'comp'));
   if (op === null) return;
-  const write = { url: `${req.protocol}//${host}${q < 0 ? req.path : req.path.slice(0, q)}`, op };
+  const write = { path: q < 0 ? req.path : req.path.slice(0, q), op };
   for (const fn of listeners) fn(write);
+}
+
+/** A query parameter's value as sent (storage's are plain words: `comp=appendblock`), or null when absent. */
+function param(query: string, name: string): string | null {
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    if ((eq < 0 ? pair : pair.slice(0, eq)) === name) return eq < 0 ? '' : pair.slice(eq + 1);
+  }
+  return null;
 }
 
 /** Calls `fn` for every successful blob write this process makes; returns the unsubscribe. */
