@@ -69,6 +69,8 @@ function serve(container: ContainerClient): void {
 
 export interface Hop {
   baseUrl: string;
+  /** The hop's process (for its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startHop(ctx: BenchContext, container: string): Promise<Ho
   });
   return {
     baseUrl,
+    pid: child.pid ?? 0,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
