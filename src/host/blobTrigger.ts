@@ -71,23 +71,9 @@ interface WorkItem {
   reason: string;
 }
 
-/**
- * A URL's path, as `new URL(url).pathname` gives it for the URLs the SDK builds (absolute, already
- * encoded, no dot segments), without building a URL object: this runs for every write the process
- * makes (storageLog.ts), and `new URL` was a measurable part of a small append's cost.
- */
-function pathOf(url: string): string {
-  const scheme = url.indexOf('://');
-  if (scheme < 0 || url.includes('/.')) return new URL(url).pathname;
-  const start = url.indexOf('/', scheme + 3);
-  if (start < 0) return '/';
-  const end = url.search(/[?#]/);
-  return end < 0 ? url.slice(start) : url.slice(start, end);
-}
-
 /** What the paths of blobs in a container start with: its URL's path, lower-cased, with one trailing `/`. */
 export function containerPathPrefix(containerUrl: string): string {
-  return `${pathOf(containerUrl).replace(/\/$/, '')}/`.toLowerCase();
+  return `${new URL(containerUrl).pathname.replace(/\/$/, '')}/`.toLowerCase();
 }
 
 /**
@@ -107,7 +93,7 @@ export function blobNameInPath(prefix: string, path: string): string | undefined
 
 /** The blob name an event's URL names in the listener's container, if it does. */
 export function blobNameFromUrl(containerUrl: string, blobUrl: string): string | undefined {
-  return blobNameInPath(containerPathPrefix(containerUrl), pathOf(blobUrl));
+  return blobNameInPath(containerPathPrefix(containerUrl), new URL(blobUrl).pathname);
 }
 
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
@@ -183,8 +169,7 @@ export class BlobTriggerListener {
     this.#unsubscribe = onStorageWrite(({ path, op }) => {
       if (this.opts.eventGrid && !BLOB_CREATED.has(op)) return;
       const blob = blobNameInPath(prefix, path);
-      if (blob === undefined || !blob.startsWith(this.path.prefix) || matchBlobPath(this.path, blob) === null)
-        return;
+      if (blob === undefined || matchBlobPath(this.path, blob) === null) return;
       this.#lastLogged = Date.now();
       if (this.opts.eventGrid) return this.notify(blob);
       // Writes to one blob in quick succession (a create and its first append) make one run, as

@@ -41,25 +41,14 @@ function onResponse(message: unknown): void {
   const { request: req, response: res } = message as { request: ClientRequest; response: IncomingMessage };
   const status = res.statusCode ?? 0;
   if (req.method !== 'PUT' || status < 200 || status >= 300) return;
-  // Every storage response of the process passes here (a 4-KiB append's whole request costs ~1.3 ms of
-  // CPU): no URL object is built, and the path is cut once for all listeners (profiles showed
-  // `new URL` here at 0.08 ms per request, and the listeners' own URL parsing at 0.1 ms).
+  // The path is cut once here for all listeners; they match it against their containers.
   const q = req.path.indexOf('?');
-  const query = q < 0 ? '' : req.path.slice(q + 1);
-  if (param(query, 'restype') !== null) return; // a container operation
-  const op = opOf(req, param(query, 'comp'));
+  const query = new URLSearchParams(q < 0 ? '' : req.path.slice(q + 1));
+  if (query.get('restype') !== null) return; // a container operation
+  const op = opOf(req, query.get('comp'));
   if (op === null) return;
   const write = { path: q < 0 ? req.path : req.path.slice(0, q), op };
   for (const fn of listeners) fn(write);
-}
-
-/** A query parameter's value as sent (storage's are plain words: `comp=appendblock`), or null when absent. */
-function param(query: string, name: string): string | null {
-  for (const pair of query.split('&')) {
-    const eq = pair.indexOf('=');
-    if ((eq < 0 ? pair : pair.slice(0, eq)) === name) return eq < 0 ? '' : pair.slice(eq + 1);
-  }
-  return null;
 }
 
 /** Calls `fn` for every successful blob write this process makes; returns the unsubscribe. */

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AppendBlobClient, BlobItem, BlobServiceClient, ContainerClient } from '@azure/storage-blob';
-import { LRUCache } from 'lru-cache';
+import type { BlobItem, BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import type {
   AppendOutcome,
   BlobProps,
@@ -25,8 +24,6 @@ const UPDATE_ATTEMPTS = 12;
 const BATCH_MAX = 32;
 /** A batch's deadline: a small operation's, plus this much per sub-request. */
 const BATCH_MS_PER_ITEM = 100;
-/** Append-blob clients kept per store: more than the files a busy node appends to at once. */
-const APPEND_CLIENTS = 1_000;
 
 function propsOf(
   name: string,
@@ -70,12 +67,6 @@ export class AzureBlobStore implements BlobStore {
   private ready: Promise<void> | undefined;
   /** The account refused a blob batch: deletes go one by one (a chunk at once) from then on. */
   private noBatch = false;
-  /**
-   * The clients of the files being appended to. A client is immutable (URL and pipeline), and
-   * building one parses and encodes its URL several times: 0.1 ms of a 4-KiB append's ~2 ms of CPU
-   * in the ingest profile (docs/benchmarks.md), paid again on every append of a live log.
-   */
-  private readonly appendClients = new LRUCache<string, AppendBlobClient>({ max: APPEND_CLIENTS });
 
   constructor(
     service: BlobServiceClient,
@@ -152,7 +143,7 @@ export class AzureBlobStore implements BlobStore {
   ): Promise<boolean> {
     return this.write(`create ${name}`, async () => {
       try {
-        await this.appendClient(name).create({
+        await this.client.getAppendBlobClient(name).create({
           abortSignal: this.op(),
           conditions: { ifNoneMatch: '*' },
           blobHTTPHeaders: { blobContentType: contentType },
@@ -168,15 +159,9 @@ export class AzureBlobStore implements BlobStore {
     });
   }
 
-  private appendClient(name: string): AppendBlobClient {
-    let c = this.appendClients.get(name);
-    if (c === undefined) this.appendClients.set(name, (c = this.client.getAppendBlobClient(name)));
-    return c;
-  }
-
   async appendAt(name: string, position: number, data: Uint8Array): Promise<AppendOutcome> {
     try {
-      const r = await this.appendClient(name).appendBlock(data, data.byteLength, {
+      const r = await this.client.getAppendBlobClient(name).appendBlock(data, data.byteLength, {
         abortSignal: this.upload(data.byteLength),
         conditions: { appendPosition: position },
       });
@@ -198,7 +183,7 @@ export class AzureBlobStore implements BlobStore {
 
   async seal(name: string): Promise<boolean> {
     try {
-      await this.appendClient(name).seal({ abortSignal: this.op() });
+      await this.client.getAppendBlobClient(name).seal({ abortSignal: this.op() });
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
